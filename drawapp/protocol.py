@@ -1,0 +1,138 @@
+"""The drawing-room wire protocol: named limits and validation of every client message.
+
+See docs/protocol.md. A message that breaks a rule raises ProtocolError with a short
+machine-readable code and a message a person can read; nothing is saved for it.
+"""
+import json
+import math
+from dataclasses import dataclass
+
+from inference.categories import CATEGORIES
+
+MAX_MESSAGE_BYTES = 64 * 1024
+MAX_POINTS_PER_STROKE = 2000
+MAX_STROKES_PER_DRAWING = 2000
+MAX_MESSAGES_PER_SECOND = 20
+MESSAGE_BURST = 40
+MAX_ERRORS_BEFORE_CLOSE = 50
+MIN_BRUSH_SIZE = 1.0
+MAX_BRUSH_SIZE = 64.0
+TOOLS = ("pen", "eraser")
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def as_message(self) -> dict:
+        return {"type": "error", "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Stroke:
+    points: list[list[float]]
+    size: float
+    tool: str
+
+    def as_json(self) -> dict:
+        return {"points": self.points, "size": self.size, "tool": self.tool}
+
+
+@dataclass(frozen=True)
+class Command:
+    """undo, redo or clear."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ChooseCategory:
+    category: str
+
+
+ClientMessage = Stroke | Command | ChooseCategory
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ProtocolError("bad_value", f"{what} must be a number.")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ProtocolError("bad_value", f"{what} must be a finite number.")
+    return value
+
+
+def _stroke(data: dict) -> Stroke:
+    points = data.get("points")
+    if not isinstance(points, list) or not points:
+        raise ProtocolError("bad_stroke", "A stroke needs a non-empty list of points.")
+    if len(points) > MAX_POINTS_PER_STROKE:
+        raise ProtocolError(
+            "too_many_points", f"A stroke may have at most {MAX_POINTS_PER_STROKE} points."
+        )
+    clean = []
+    for point in points:
+        if not isinstance(point, list) or len(point) != 2:
+            raise ProtocolError("bad_point", "Each point must be [x, y].")
+        x, y = (_number(v, "A coordinate") for v in point)
+        if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
+            raise ProtocolError("bad_point", "Coordinates must lie in [0, 1].")
+        clean.append([round(x, 5), round(y, 5)])
+    size = _number(data.get("size"), "size")
+    if not MIN_BRUSH_SIZE <= size <= MAX_BRUSH_SIZE:
+        raise ProtocolError(
+            "bad_size", f"size must be between {MIN_BRUSH_SIZE:g} and {MAX_BRUSH_SIZE:g}."
+        )
+    tool = data.get("tool", "pen")
+    if tool not in TOOLS:
+        raise ProtocolError("bad_tool", "tool must be 'pen' or 'eraser'.")
+    return Stroke(points=clean, size=size, tool=tool)
+
+
+def parse_client_message(text) -> ClientMessage:
+    """Validate one client frame and return the message it carries."""
+    if not isinstance(text, str):
+        raise ProtocolError("not_text", "Send JSON text frames.")
+    if len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
+        raise ProtocolError("too_big", f"Messages may be at most {MAX_MESSAGE_BYTES} bytes.")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ProtocolError("bad_json", "That was not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("bad_message", "A message must be a JSON object.")
+    kind = data.get("type")
+    if kind == "stroke":
+        return _stroke(data)
+    if kind in ("undo", "redo", "clear"):
+        return Command(kind)
+    if kind == "category":
+        category = data.get("category")
+        if category not in CATEGORIES:
+            raise ProtocolError("bad_category", f"category must be one of {', '.join(CATEGORIES)}.")
+        return ChooseCategory(category)
+    raise ProtocolError("unknown_type", "Unknown message type.")
+
+
+class RateLimiter:
+    """Token bucket: MAX_MESSAGES_PER_SECOND sustained, MESSAGE_BURST at once."""
+
+    def __init__(self, rate: float = MAX_MESSAGES_PER_SECOND, burst: int = MESSAGE_BURST, clock=None):
+        import time
+
+        self._clock = clock or time.monotonic
+        self.rate = rate
+        self.burst = burst
+        self._tokens = float(burst)
+        self._last = self._clock()
+
+    def allow(self) -> bool:
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False

@@ -1,0 +1,1 @@
+"""Sketch to picture at run time: generator networks, rasterizer, model registry, generate task."""

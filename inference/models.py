@@ -1,0 +1,24 @@
+"""A picture made for one revision of a drawing, with the model that made it and its cost."""
+from django.db import models
+
+
+class Generation(models.Model):
+    drawing = models.ForeignKey(
+        "drawapp.Drawing", on_delete=models.CASCADE, related_name="generations"
+    )
+    revision = models.PositiveIntegerField()
+    category = models.CharField(max_length=32)
+    model_version = models.CharField(max_length=64)
+    image = models.CharField(max_length=255, help_text="Path under MEDIA_ROOT")
+    model_ms = models.FloatField(help_text="Generator time in milliseconds")
+    total_ms = models.FloatField(help_text="Task time in milliseconds")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["drawing", "revision"], name="one_picture_per_revision")
+        ]
+
+    def __str__(self):
+        return f"{self.drawing_id} r{self.revision} ({self.model_version})"
