@@ -12,6 +12,7 @@ from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or (
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "channels",
     "inference",
     "drawapp",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +121,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 # Where the versioned generator files live: <category>/<version>.safetensors + .json
+# Training datasets and runs (checkpoints, logs, sample grids)
+TRAINING_DATA_DIR = Path(env_str("TRAINING_DATA_DIR", str(VAR_DIR / "datasets")))
+TRAINING_RUNS_DIR = Path(env_str("TRAINING_RUNS_DIR", str(VAR_DIR / "runs")))
 MODELS_DIR = Path(env_str("MODELS_DIR", str(BASE_DIR / "models")))
 INFERENCE_DEVICE = env_str("INFERENCE_DEVICE", "")  # "", "cpu" or "cuda[:n]"
 

@@ -1,4 +1,5 @@
 """A picture made for one revision of a drawing, with the model that made it and its cost."""
+from django.conf import settings
 from django.db import models
 
 
@@ -22,3 +23,12 @@ class Generation(models.Model):
 
     def __str__(self):
         return f"{self.drawing_id} r{self.revision} ({self.model_version})"
+
+    @property
+    def url(self) -> str:
+        return settings.MEDIA_URL + self.image
+
+    def done_event(self) -> dict:
+        """The channel-layer event that tells the drawing's sockets this picture is ready."""
+        return {"type": "gen.done", "revision": self.revision, "url": self.url,
+                "model_ms": self.model_ms}

@@ -1,0 +1,27 @@
+"""URL routes: the drawing room, the admin, and media in the embedded default."""
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from . import views
+
+drawing_patterns = (
+    [
+        path("", views.new_drawing, name="new"),
+        path("<uuid:drawing_id>/", views.draw, name="draw"),
+    ],
+    "drawapp",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("draw/", include(drawing_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )

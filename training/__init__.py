@@ -1,0 +1,1 @@
+"""Reproduce a category model: edges, datasets, augmentations, discriminators, losses, trainer."""

@@ -1,0 +1,7 @@
+"""App config for the training app."""
+from django.apps import AppConfig
+
+
+class TrainingConfig(AppConfig):
+    name = "training"
+    verbose_name = "Training"
