@@ -7,7 +7,7 @@ export DJANGO_SETTINGS_MODULE := drawapp.settings
 
 .PHONY: run test bench lint setup migrate clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

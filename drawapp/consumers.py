@@ -1,4 +1,5 @@
 """The drawing room's WebSocket: validate, save, acknowledge, then ask for a picture."""
+
 import json
 import logging
 
@@ -54,7 +55,9 @@ class DrawConsumer(AsyncWebsocketConsumer):
             if bytes_data is not None:
                 raise ProtocolError("not_text", "Send JSON text frames.")
             if len(text_data) > MAX_MESSAGE_BYTES:  # cheap check before decoding anything
-                raise ProtocolError("too_big", f"Messages may be at most {MAX_MESSAGE_BYTES} bytes.")
+                raise ProtocolError(
+                    "too_big", f"Messages may be at most {MAX_MESSAGE_BYTES} bytes."
+                )
             if not self.limiter.allow():
                 raise ProtocolError("rate_limited", "Slow down a little!")
             message = parse_client_message(text_data)
@@ -74,12 +77,24 @@ class DrawConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_ABUSIVE)
 
     async def gen_done(self, event):
-        await self.send_json({"type": "result", "revision": event["revision"],
-                              "url": event["url"], "model_ms": event["model_ms"]})
+        await self.send_json(
+            {
+                "type": "result",
+                "revision": event["revision"],
+                "url": event["url"],
+                "model_ms": event["model_ms"],
+            }
+        )
 
     async def gen_unavailable(self, event):
-        await self.send_json({"type": "unavailable", "revision": event["revision"],
-                              "category": event["category"], "reason": event["reason"]})
+        await self.send_json(
+            {
+                "type": "unavailable",
+                "revision": event["revision"],
+                "category": event["category"],
+                "reason": event["reason"],
+            }
+        )
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))

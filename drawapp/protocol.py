@@ -3,6 +3,7 @@
 See docs/protocol.md. A message that breaks a rule raises ProtocolError with a short
 machine-readable code and a message a person can read; nothing is saved for it.
 """
+
 import json
 import math
 from dataclasses import dataclass
@@ -119,7 +120,9 @@ def parse_client_message(text) -> ClientMessage:
 class RateLimiter:
     """Token bucket: MAX_MESSAGES_PER_SECOND sustained, MESSAGE_BURST at once."""
 
-    def __init__(self, rate: float = MAX_MESSAGES_PER_SECOND, burst: int = MESSAGE_BURST, clock=None):
+    def __init__(
+        self, rate: float = MAX_MESSAGES_PER_SECOND, burst: int = MESSAGE_BURST, clock=None
+    ):
         import time
 
         self._clock = clock or time.monotonic

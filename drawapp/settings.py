@@ -4,6 +4,7 @@ No REDIS_URL: in-memory channel layer, generation runs inside the web process.
 REDIS_URL: channels_redis and a Celery broker on Redis, generation on GPU workers.
 DATABASE_URL: PostgreSQL (or any dj-database-url URL); otherwise SQLite in var/.
 """
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -78,19 +79,26 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            # A file, not memory, so a live server thread or process sees the test data.
-            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
+            # A file, not memory, so a live server process sees the test data; one per test
+            # run so that runs side by side never share it.
+            "TEST": {"NAME": VAR_DIR / f"test-db-{os.getpid()}.sqlite3"},
             "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "")  # lets test runs share one Redis safely
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNELS_PREFIX", "asgi")},
+            "CONFIG": {
+                # redis-py 8 times reads out at 5 s, as long as channels_redis's blocking pop
+                # waits: give the read more time than the pop or idle sockets crash.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": REDIS_KEY_PREFIX + "asgi",
+            },
         }
     }
 else:
@@ -104,6 +112,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if REDIS_KEY_PREFIX:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": REDIS_KEY_PREFIX}
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)  # a school day
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -116,6 +126,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG  # serve static/ straight from the source tree in development
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

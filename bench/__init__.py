@@ -1,0 +1,1 @@
+"""Benchmarks: speed figures measured in one run on this machine (`make bench`)."""

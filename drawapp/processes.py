@@ -1,0 +1,131 @@
+"""Start the production pieces as real processes (Daphne, a Celery worker) for tests and benches."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url_of_this_connection() -> str:
+    """A DATABASE_URL for the database this process is using now (the test database in tests)."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user = params.get("USER") or ""
+        password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+        auth = f"{user}{password}@" if user else ""
+        host = f"{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}"
+        return f"postgres://{auth}{host}/{params['NAME']}"
+    return f"sqlite:///{params['NAME']}"
+
+
+def child_environment(database_url: str, media_root, models_dir, **extra) -> dict:
+    """The environment for a child process of the studio: which database, media and models."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "drawapp.settings",
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(media_root),
+            "MODELS_DIR": str(models_dir),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listened on port {port} within {timeout} s")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def daphne_server(env: dict, log_path: Path):
+    """Daphne serving the studio on a free port; yields the base URL 'http://127.0.0.1:PORT'."""
+    port = free_port()
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [
+                str(BIN / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--websocket-max-message-size",
+                "65536",
+                "drawapp.asgi:application",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def celery_worker(env: dict, queues: list[str], log_path: Path):
+    """One solo-pool Celery worker on the given queues, as the GPU workers run."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "drawapp",
+                "worker",
+                "--pool=solo",
+                "--prefetch-multiplier=1",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel=INFO",
+                "-Q",
+                ",".join(queues),
+                "-n",
+                f"test-{os.getpid()}@%h",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    try:
+        yield process
+    finally:
+        _stop(process)

@@ -1,0 +1,81 @@
+"""The compose file and Dockerfile refer only to things that exist (Docker cannot run here)."""
+
+import importlib
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.management import get_commands
+
+from inference.categories import CATEGORIES, queue_for
+
+ROOT = Path(settings.BASE_DIR)
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def option(command: list[str], name: str) -> str:
+    for index, part in enumerate(command):
+        if part == name:
+            return command[index + 1]
+        if part.startswith(name + "="):
+            return part.split("=", 1)[1]
+    raise AssertionError(f"{name} missing from {command}")
+
+
+def test_every_app_service_command_refers_to_something_real():
+    checked = 0
+    for name, service in SERVICES.items():
+        command = service.get("command")
+        if "build" not in service or not command:
+            continue
+        program = command[0]
+        if program == "daphne":
+            module, attribute = command[-1].split(":")
+            assert hasattr(importlib.import_module(module), attribute), name
+        elif program == "celery":
+            app = importlib.import_module(option(command, "-A"))
+            assert app.celery_app.main == "drawapp", name
+        elif program == "python":
+            assert (ROOT / command[1]).exists() and command[2] in get_commands(), name
+        else:
+            raise AssertionError(f"{name}: unknown program {program}")
+        checked += 1
+    assert checked >= 3
+
+
+def test_gpu_worker_serves_every_category_queue_one_task_at_a_time():
+    worker = SERVICES["gpu-worker"]
+    command = worker["command"]
+    assert option(command, "--pool") == "solo"
+    assert option(command, "--prefetch-multiplier") == "1"
+    assert set(option(command, "-Q").split(",")) == {queue_for(c) for c in CATEGORIES}
+    devices = worker["deploy"]["resources"]["reservations"]["devices"]
+    assert devices[0]["driver"] == "nvidia" and "gpu" in devices[0]["capabilities"]
+    assert settings.CELERY_TASK_ACKS_LATE is True
+
+
+def test_web_caps_websocket_messages_at_the_protocol_limit():
+    from drawapp.protocol import MAX_MESSAGE_BYTES
+
+    assert (
+        int(option(SERVICES["web"]["command"], "--websocket-max-message-size")) == MAX_MESSAGE_BYTES
+    )
+
+
+def test_services_use_postgres_and_redis():
+    env = SERVICES["web"]["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert env["REDIS_URL"].startswith("redis://")
+    assert {"postgres", "redis"} <= set(SERVICES)
+
+
+def test_dockerfile_copies_files_that_exist():
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY ") and not line.startswith("COPY . "):
+            for source in line.split()[1:-1]:
+                assert (ROOT / source).exists(), source
+    for volume in SERVICES["web"]["volumes"]:
+        host = volume.split(":")[0]
+        if host.startswith("./"):
+            assert (ROOT / host).exists(), host

@@ -1,0 +1,46 @@
+"""The drawing pages: starting a drawing, owning it, and nobody else seeing it."""
+import pytest
+from django.test import Client
+
+from drawapp.models import Drawing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_drawing_redirects_to_a_canvas_owned_by_this_session(client):
+    response = client.get("/draw/")
+    drawing = Drawing.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/draw/{drawing.pk}/"
+    assert drawing.owner_session == client.session.session_key
+
+
+def test_owner_sees_the_canvas_page_with_its_state(client):
+    client.get("/draw/")
+    drawing = Drawing.objects.get()
+    page = client.get(f"/draw/{drawing.pk}/")
+    assert page.status_code == 200
+    assert page.context["ws_path"] == f"/ws/draw/{drawing.pk}/"
+    assert page.context["initial_state"]["id"] == str(drawing.pk)
+    assert b'id="drawing-state"' in page.content
+
+
+def test_another_browser_gets_not_found_for_someone_elses_drawing(client):
+    client.get("/draw/")
+    drawing = Drawing.objects.get()
+    assert Client().get(f"/draw/{drawing.pk}/").status_code == 404
+
+
+def test_signed_in_users_drawing_belongs_to_the_user(client, django_user_model):
+    user = django_user_model.objects.create_user("ada", password="pw-for-tests-only")
+    client.force_login(user)
+    client.get("/draw/")
+    drawing = Drawing.objects.get()
+    assert drawing.owner_user == user
+    other = Client()
+    other.force_login(django_user_model.objects.create_user("bob", password="pw-for-tests-only"))
+    assert other.get(f"/draw/{drawing.pk}/").status_code == 404
+
+
+def test_starting_a_drawing_needs_get(client):
+    assert client.post("/draw/").status_code == 405
