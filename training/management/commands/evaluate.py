@@ -1,0 +1,37 @@
+"""`manage.py evaluate <model> <sketches>`: metrics as JSON and a sketch | picture | real sheet."""
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from inference.registry import PICTURE_SIZE
+from training.evaluate import DEFAULT_ROWS, evaluate_model, report_json
+
+
+class Command(BaseCommand):
+    help = ("Run a saved generator on a folder of sketches or on a dataset's held-out pairs; "
+            "print L1 / PSNR / SSIM (and the mean-picture baseline) as JSON when real pictures "
+            "exist, and write a contact sheet PNG.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("model", help="the model's .safetensors file (its .json card beside)")
+        parser.add_argument("sketches", help="a folder of sketches, or a dataset name or folder")
+        parser.add_argument("--out", type=Path,
+                            help="contact sheet PNG (default: an evaluations/ folder in the runs "
+                                 "directory)")
+        parser.add_argument("--rows", type=int, default=DEFAULT_ROWS,
+                            help="rows on the contact sheet (default %(default)s)")
+        parser.add_argument("--size", type=int, default=PICTURE_SIZE,
+                            help="picture size the model runs at (default %(default)s)")
+        parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+
+    def handle(self, *args, **options):
+        try:
+            report = evaluate_model(
+                Path(options["model"]), options["sketches"], data_dir=settings.TRAINING_DATA_DIR,
+                out=options["out"], rows=options["rows"], size=options["size"],
+                device=options["device"], sheets_dir=settings.TRAINING_RUNS_DIR / "evaluations",
+            )
+        except (ValueError, FileNotFoundError, RuntimeError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(report_json(report))
