@@ -1,0 +1,104 @@
+"""Generator forward time at 256x256 for each preset, against this machine's matmul roofline."""
+import statistics
+import time
+
+import torch
+from torch import nn
+
+from inference.networks import GENERATOR_PRESETS, build_generator, count_parameters
+from inference.registry import prepare_for_inference, serving_dtype
+
+PICTURE_SIZE = 256
+MATMUL_SIZE = 2048
+MATMUL_RUNS = 5
+WARM_UP_RUNS = 2
+TIMED_RUNS = 5
+SEED_PRESET = "resnet9"
+PRESETS = ("resnet9", "medium", "small", "unet256")
+SEED_TARGET_RATIO = 1.3
+
+
+def matmul_rate(size: int = MATMUL_SIZE, runs: int = MATMUL_RUNS) -> float:
+    """Best fp32 torch.mm rate on the CPU in FLOP/s (2 * size**3 per product)."""
+    left, right = torch.randn(size, size), torch.randn(size, size)
+    with torch.inference_mode():
+        torch.mm(left, right)  # warm-up: thread pool, BLAS buffers
+        best = float("inf")
+        for _ in range(runs):
+            started = time.perf_counter()
+            torch.mm(left, right)
+            best = min(best, time.perf_counter() - started)
+    return 2 * size**3 / best
+
+
+def conv_flops(module: nn.Module, batch: torch.Tensor) -> int:
+    """FLOPs (2 x multiply-adds) of the module's convolutions for one forward pass on batch."""
+    total = 0
+
+    def count(layer, inputs, output):
+        nonlocal total
+        kernel = layer.kernel_size[0] * layer.kernel_size[1]
+        if isinstance(layer, nn.ConvTranspose2d):  # every input value meets out_channels kernels
+            macs = inputs[0].numel() * layer.out_channels // layer.groups * kernel
+        else:  # every output value sums in_channels kernels
+            macs = output.numel() * layer.in_channels // layer.groups * kernel
+        total += 2 * macs
+
+    hooks = [layer.register_forward_hook(count) for layer in module.modules()
+             if isinstance(layer, nn.Conv2d | nn.ConvTranspose2d)]
+    try:
+        with torch.inference_mode():
+            module(batch)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return total
+
+
+def forward_seconds(module: nn.Module, batch: torch.Tensor) -> float:
+    """Median wall time of one forward pass after warm-up."""
+    times = []
+    with torch.inference_mode():
+        for run in range(WARM_UP_RUNS + TIMED_RUNS):
+            started = time.perf_counter()
+            module(batch)
+            if run >= WARM_UP_RUNS:
+                times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure_preset(name: str, rate: float) -> dict:
+    architecture, arguments = GENERATOR_PRESETS[name]
+    device = torch.device("cpu")
+    module = prepare_for_inference(build_generator(architecture, **arguments), device)
+    batch = torch.rand(1, 1, PICTURE_SIZE, PICTURE_SIZE, dtype=serving_dtype(device))
+    batch = batch.contiguous(memory_format=torch.channels_last)
+    flops = conv_flops(module, batch)
+    seconds = forward_seconds(module, batch)
+    roofline = flops / rate
+    return {"preset": name, "parameters": count_parameters(module), "gflop": flops / 1e9,
+            "forward_ms": seconds * 1000, "roofline_ms": roofline * 1000,
+            "ratio": seconds / roofline}
+
+
+def run() -> list[dict]:
+    """Measure and print the matmul rate and every preset's forward time; returns the rows."""
+    threads = torch.get_num_threads()
+    rate = matmul_rate()
+    print(f"matmul rate: {rate / 1e9:.1f} GFLOP/s (fp32 torch.mm {MATMUL_SIZE}x{MATMUL_SIZE}, "
+          f"best of {MATMUL_RUNS}, {threads} threads)")
+    print(f"generator forward, 1x1x{PICTURE_SIZE}x{PICTURE_SIZE}, as served on CPU (fp32, "
+          f"channels_last), median of {TIMED_RUNS} after {WARM_UP_RUNS} warm-up runs:")
+    print(f"{'preset':<9}{'parameters':>12}{'GFLOP':>9}{'forward ms':>12}{'roofline ms':>13}"
+          f"{'ratio':>7}")
+    rows = []
+    for name in PRESETS:
+        row = measure_preset(name, rate)
+        rows.append(row)
+        print(f"{name:<9}{row['parameters']:>12,}{row['gflop']:>9.1f}{row['forward_ms']:>12.1f}"
+              f"{row['roofline_ms']:>13.1f}{row['ratio']:>6.2f}x", flush=True)
+    seed = next(row for row in rows if row["preset"] == SEED_PRESET)
+    verdict = "met" if seed["ratio"] <= SEED_TARGET_RATIO else "MISSED"
+    print(f"target: {SEED_PRESET} within {SEED_TARGET_RATIO}x of its roofline: "
+          f"{seed['ratio']:.2f}x, {verdict}")
+    return rows

@@ -1,0 +1,115 @@
+"""Generator networks: sizes of the seed and preset configurations, shapes, ranges, bad input."""
+import pytest
+import torch
+from torch import nn
+
+from inference.networks import (
+    GENERATOR_PRESETS,
+    ResnetGenerator,
+    UnetGenerator,
+    build_generator,
+    count_parameters,
+    init_weights,
+)
+
+
+def _count_without_allocating(architecture, **arguments):
+    with torch.device("meta"):
+        return count_parameters(build_generator(architecture, **arguments))
+
+
+def _run(generator, batch):
+    with torch.inference_mode():
+        return generator.eval()(batch)
+
+
+def test_seed_generator_has_exactly_11_371_907_parameters():
+    with torch.device("meta"):
+        seed = ResnetGenerator(in_channels=1, out_channels=3, ngf=64, n_blocks=9)
+    assert count_parameters(seed) == 11_371_907
+
+
+@pytest.mark.parametrize(("preset", "parameters"), [
+    ("resnet9", 11_371_907),
+    ("unet256", 54_407_555),  # pix2pix unet_256, InstanceNorm (conv biases on), 1-channel input
+    ("medium", 1_961_923),
+    ("small", 492_515),
+])
+def test_presets_have_their_documented_sizes(preset, parameters):
+    architecture, arguments = GENERATOR_PRESETS[preset]
+    assert _count_without_allocating(architecture, **arguments) == parameters
+
+
+def test_seed_generator_norms_have_no_learned_scale_and_pad_by_reflection():
+    with torch.device("meta"):
+        seed = ResnetGenerator()
+    norms = [layer for layer in seed.modules() if isinstance(layer, nn.InstanceNorm2d)]
+    assert norms and not any(norm.affine for norm in norms)
+    assert not any(isinstance(layer, nn.ZeroPad2d) for layer in seed.modules())
+    assert sum(isinstance(layer, nn.ReflectionPad2d) for layer in seed.modules()) == 2 + 2 * 9
+    assert sum(isinstance(layer, nn.ConvTranspose2d) for layer in seed.modules()) == 2
+
+
+@pytest.mark.parametrize("preset", ["small", "medium"])
+def test_small_presets_turn_a_sketch_batch_into_pictures_in_tanh_range(preset):
+    torch.manual_seed(0)
+    architecture, arguments = GENERATOR_PRESETS[preset]
+    pictures = _run(build_generator(architecture, **arguments), torch.rand(2, 1, 32, 48))
+    assert pictures.shape == (2, 3, 32, 48)
+    assert pictures.min() >= -1 and pictures.max() <= 1
+    assert pictures.std() > 0.01  # a real picture, not a constant
+
+
+def test_resnet_output_stays_in_range_for_extreme_input():
+    torch.manual_seed(0)
+    generator = init_weights(ResnetGenerator(ngf=4, n_blocks=1), std=1.0)
+    pictures = _run(generator, torch.full((1, 1, 16, 16), 1e4))
+    assert pictures.shape == (1, 3, 16, 16)
+    assert torch.isfinite(pictures).all() and pictures.abs().max() <= 1
+
+
+def test_unet_256_maps_a_256_sketch_to_a_256_picture():
+    torch.manual_seed(0)
+    pictures = _run(UnetGenerator(ngf=2, num_downs=8), torch.rand(1, 1, 256, 256))
+    assert pictures.shape == (1, 3, 256, 256)
+    assert pictures.min() >= -1 and pictures.max() <= 1
+
+
+def test_unet_dropout_is_off_by_default_and_on_the_inner_layers_when_asked():
+    def dropouts(generator):
+        return sum(isinstance(layer, nn.Dropout) for layer in generator.modules())
+
+    with torch.device("meta"):
+        assert dropouts(UnetGenerator()) == 0
+        assert dropouts(UnetGenerator(dropout=True)) == 3  # like pix2pix unet_256
+
+
+@pytest.mark.parametrize(("generator", "shape"), [
+    (ResnetGenerator(ngf=4, n_blocks=1), (1, 3, 16, 16)),
+    (ResnetGenerator(ngf=4, n_blocks=1), (1, 1, 18, 16)),
+    (UnetGenerator(ngf=4, num_downs=5), (1, 1, 48, 48)),
+    (UnetGenerator(ngf=4, num_downs=5), (1, 32, 32)),
+])
+def test_generators_reject_input_they_cannot_map_back_to_its_size(generator, shape):
+    with pytest.raises(ValueError):
+        generator(torch.rand(*shape))
+
+
+def test_build_generator_rejects_unknown_architecture_and_arguments():
+    with pytest.raises(ValueError, match="architecture"):
+        build_generator("transformer")
+    with pytest.raises(ValueError, match="resnet"):
+        build_generator("resnet", depth=3)
+    with pytest.raises(ValueError, match="ngf"):
+        build_generator("resnet", ngf=0)
+
+
+def test_init_weights_draws_conv_weights_from_a_narrow_normal_and_zeroes_biases():
+    torch.manual_seed(0)
+    generator = init_weights(ResnetGenerator(ngf=16, n_blocks=2), std=0.02)
+    convs = [layer for layer in generator.modules()
+             if isinstance(layer, nn.Conv2d | nn.ConvTranspose2d)]
+    weights = torch.cat([conv.weight.flatten() for conv in convs])
+    assert weights.std().item() == pytest.approx(0.02, rel=0.05)
+    assert weights.mean().abs() < 0.002
+    assert all(conv.bias.abs().max() == 0 for conv in convs)
