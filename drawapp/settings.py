@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "channels",
     "inference",
     "drawapp",
+    "gallery",
     "training",
 ]
 
@@ -138,6 +139,11 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 TRAINING_DATA_DIR = Path(env_str("TRAINING_DATA_DIR", str(VAR_DIR / "datasets")))
 TRAINING_RUNS_DIR = Path(env_str("TRAINING_RUNS_DIR", str(VAR_DIR / "runs")))
 MODELS_DIR = Path(env_str("MODELS_DIR", str(BASE_DIR / "models")))
+# Retraining from the admin: server folders an admin may build datasets from, where uploaded
+# zips are kept (private, never under MEDIA_ROOT), and the largest zip the admin accepts.
+TRAINING_SOURCES_DIR = Path(env_str("TRAINING_SOURCES_DIR", str(VAR_DIR / "sources")))
+TRAINING_UPLOADS_DIR = Path(env_str("TRAINING_UPLOADS_DIR", str(VAR_DIR / "uploads")))
+TRAINING_MAX_UPLOAD_BYTES = env_int("TRAINING_MAX_UPLOAD_BYTES", 2 * 1024**3)
 INFERENCE_DEVICE = env_str("INFERENCE_DEVICE", "")  # "", "cpu" or "cuda[:n]"
 
 LOGGING = {

@@ -1,8 +1,10 @@
-"""URL routes: the drawing room, the admin, and media in the embedded default."""
+"""URL routes: the drawing room, the gallery game, the admin, and media in the embedded default."""
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
+
+from gallery.views.home import home
 
 from . import views
 
@@ -15,7 +17,8 @@ drawing_patterns = (
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
+    path("", include("gallery.urls")),
     path("draw/", include(drawing_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from drawapp.asgi import application
 from drawapp.models import Drawing
 
+from .browser import browser, studio_url  # noqa: F401  (fixtures shared with other apps' tests)
+
 
 def new_session_key() -> str:
     session = SessionStore()

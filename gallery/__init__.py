@@ -1,0 +1,1 @@
+"""The gallery game: classrooms, kid profiles, artworks, stars, badges, challenges, streaks."""

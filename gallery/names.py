@@ -1,0 +1,25 @@
+"""Kid names as the roster shows them: a first name and one initial ("Maya K."), nothing more."""
+import re
+
+FIRST_NAME_MAX = 20
+
+# Letters of any alphabet, with inner hyphens, apostrophes or single spaces ("Mary-Jo", "Zoë").
+_LETTER = r"[^\W\d_]"
+_FIRST_NAME = rf"{_LETTER}+(?:['’\- ]{_LETTER}+)*"
+_KID_NAME = re.compile(rf"^(?P<first>{_FIRST_NAME})\s+(?P<initial>{_LETTER})\.?$")
+
+
+class KidNameError(ValueError):
+    """A line that is not a first name and one initial."""
+
+
+def parse_kid_name(text: str) -> tuple[str, str]:
+    """'maya k.' -> ('Maya', 'K'). Raises KidNameError with a message a teacher can act on."""
+    cleaned = " ".join(text.split())
+    match = _KID_NAME.match(cleaned)
+    if not match:
+        raise KidNameError(f"“{cleaned}”: write a first name and one letter, like “Maya K.”")
+    first, initial = match["first"], match["initial"]
+    if len(first) > FIRST_NAME_MAX:
+        raise KidNameError(f"“{cleaned}”: a first name can have at most {FIRST_NAME_MAX} letters.")
+    return first[0].upper() + first[1:], initial.upper()

@@ -1,0 +1,52 @@
+// "Keep it!" on the drawing page: saves the picture to the gallery without leaving the canvas.
+
+const form = document.querySelector("[data-testid=keep-form]");
+if (form) {
+  const button = form.querySelector("button");
+  const status = form.querySelector("[data-testid=keep-status]");
+
+  const pictureReady = () =>
+    document.body.dataset.picture === "picture" && document.body.dataset.thinking === "false";
+  const showReady = () => {
+    form.dataset.ready = String(pictureReady());
+  };
+  new MutationObserver(showReady).observe(document.body, {
+    attributes: true,
+    attributeFilter: ["data-picture", "data-thinking"],
+  });
+  showReady();
+
+  const say = (text, link) => {
+    status.textContent = text;
+    if (link) {
+      const anchor = document.createElement("a");
+      anchor.href = link;
+      anchor.className = "g-keep-link";
+      anchor.dataset.testid = "kept-link";
+      anchor.textContent = "See it ➜";
+      status.append(" ", anchor);
+    }
+  };
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    say("…");
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const reply = await response.json();
+      say(reply.message || "Oops! Try again.", reply.ok ? reply.artwork_url : null);
+      document.body.dataset.kept = reply.ok ? "yes" : reply.code || "error";
+    } catch {
+      say("Oops! Try again in a moment.");
+      document.body.dataset.kept = "error";
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
