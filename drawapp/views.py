@@ -1,4 +1,4 @@
-"""The pages of the drawing room: home, start a drawing, the canvas page."""
+"""The pages of the drawing room: start a drawing, the canvas page."""
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -15,11 +15,6 @@ def _session_key(request) -> str:
     if not request.session.session_key:
         request.session.save()
     return request.session.session_key
-
-
-@require_GET
-def home(request):
-    return render(request, "home.html")
 
 
 @require_GET
