@@ -1,0 +1,311 @@
+"""MapleStory world: chibi adventurers (big head, big eyes, bright hair, tiny limbs) outdoors."""
+import numpy as np
+
+from training.worlds.base import (
+    SIZE,
+    WorldSample,
+    darker,
+    from_hsv,
+    lay_ground,
+    lighter,
+    pick,
+    rng_for,
+    skyline,
+    vary,
+    vertical_gradient,
+)
+from training.worlds.canvas import Canvas
+from training.worlds.shapes import (
+    band,
+    bezier,
+    ellipse,
+    leaf,
+    limb,
+    mirror,
+    rounded_rect,
+    smooth,
+    star,
+)
+
+HAIR = [(95, 60, 35), (40, 35, 40), (245, 205, 95), (240, 130, 50), (245, 150, 190),
+        (90, 140, 235), (215, 220, 235), (90, 185, 120), (150, 95, 205), (205, 50, 55)]
+SKIN = [(255, 224, 200), (250, 210, 180), (235, 185, 150), (200, 145, 110), (150, 100, 75)]
+EYES = [(60, 120, 220), (70, 160, 90), (150, 90, 50), (170, 70, 200), (220, 70, 80),
+        (40, 40, 60), (40, 170, 180)]
+CLOTHES = [(220, 60, 70), (60, 110, 220), (250, 200, 60), (80, 170, 100), (160, 90, 210),
+           (245, 140, 180), (250, 150, 50), (240, 240, 245), (60, 60, 75), (120, 80, 50)]
+SHOES = [(110, 70, 40), (50, 45, 50), (200, 60, 60), (240, 240, 240)]
+
+
+def paint(seed: int) -> WorldSample:
+    rng = rng_for(seed)
+    canvas = Canvas(rng, _meadow(rng))
+    _character(canvas, rng)
+    return canvas.finish()
+
+
+def _meadow(rng) -> np.ndarray:
+    """A bright storybook day: sky, soft clouds, a far green hill line, a grassy ground."""
+    sky = from_hsv(rng.uniform(185, 215), rng.uniform(0.3, 0.5), 0.97)
+    ground = rng.uniform(195, 225)
+    pixels = vertical_gradient(sky, lighter(sky, 0.65), 0, ground)
+    canvas = Canvas(rng, pixels)
+    for _ in range(int(rng.integers(2, 5))):
+        x, y = rng.uniform(0, SIZE), rng.uniform(15, ground - 60)
+        for _ in range(4):
+            canvas.glow(x + rng.uniform(-16, 16), y + rng.uniform(-5, 5), rng.uniform(9, 18),
+                        rng.uniform(6, 9), (255, 255, 255), 0.85)
+    hill = from_hsv(rng.uniform(85, 125), 0.35, 0.8)
+    lay_ground(canvas.pixels, skyline(rng, ground - 25, 25), hill, darker(hill, 0.1), softness=4)
+    grass = from_hsv(rng.uniform(85, 115), 0.6, 0.75)
+    lay_ground(canvas.pixels, ground, lighter(grass, 0.15), darker(grass, 0.2))
+    return canvas.pixels
+
+
+def _character(canvas: Canvas, rng) -> None:
+    radius = rng.uniform(45, 62)  # head radius
+    hat = pick(rng, [None, None, None, "wizard", "beanie"])
+    above = {None: 0.0, "wizard": 1.0, "beanie": 0.25}[hat] * radius
+    if hat == "wizard":
+        radius *= 0.9
+    height = radius * 3.35 + above
+    cx = SIZE / 2 + rng.uniform(-1, 1) * max(SIZE / 2 - radius * 1.35, 0)
+    top = rng.uniform(4, max(SIZE - height - 2, 5))
+    hy = top + above + radius * 1.05
+    look = {
+        "hat": hat,
+        "skin": vary(rng, pick(rng, SKIN), 5),
+        "hair": vary(rng, pick(rng, HAIR), 12),
+        "eyes": vary(rng, pick(rng, EYES), 12),
+        "top": vary(rng, pick(rng, CLOTHES), 10),
+        "bottom": vary(rng, pick(rng, CLOTHES), 10),
+        "shoes": vary(rng, pick(rng, SHOES), 8),
+        "hairstyle": pick(rng, ["spiky", "bob", "long", "twintails"] + ([] if hat else ["bun"])),
+        "outfit": pick(rng, ["shirt", "shirt", "dress", "robe"]),
+    }
+    canvas.glow(cx, top + height, radius * 0.9, radius * 0.14, (20, 50, 20), 0.4)
+    _back_hair(canvas, rng, cx, hy, radius, look)
+    _body(canvas, rng, cx, hy + radius * 0.92, radius, look)
+    _head(canvas, rng, cx, hy, radius, look)
+
+
+def _back_hair(canvas: Canvas, rng, cx, hy, radius, look) -> None:
+    hair, style = look["hair"], look["hairstyle"]
+    edge = darker(hair, 0.5)
+    if style == "long":
+        canvas.fill(smooth(rounded_rect(cx - radius * 1.12, hy - radius * 0.9, cx + radius * 1.12,
+                                        hy + radius * rng.uniform(1.5, 2.1), radius * 0.8), 1),
+                    hair, shade=0.15, edge=edge)
+    elif style == "bob":
+        canvas.fill(ellipse(cx, hy + radius * 0.1, radius * 1.18, radius * 1.05), hair,
+                    shade=0.15, edge=edge)
+    elif style == "twintails":
+        for side in (-1, 1):
+            root = (cx + side * radius * 0.85, hy - radius * 0.6)
+            bend = (cx + side * radius * 1.75, hy + radius * 0.1)
+            tip = (cx + side * radius * rng.uniform(1.2, 1.5), hy + radius * rng.uniform(1.1, 1.5))
+            tail = bezier(root, bend, tip, steps=12)
+            swell = np.sin(np.linspace(0, np.pi, 12)) ** 0.7 * radius * 0.6 + 2
+            canvas.fill(smooth(band(tail, swell), 2), hair, shade=0.15, edge=edge)
+            tie = vary(rng, pick(rng, [(240, 80, 110), (250, 220, 80), (120, 180, 250)]), 10)
+            canvas.fill(ellipse(*root, radius * 0.12, radius * 0.12), tie, shade=0.2,
+                        edge=darker(tie, 0.45), edge_width=1.2, detail=True)
+    elif style == "bun":
+        canvas.fill(ellipse(cx, hy - radius * 1.05, radius * 0.42, radius * 0.38), hair,
+                    shade=0.2, edge=edge)
+
+
+def _body(canvas: Canvas, rng, cx, neck, radius, look) -> None:
+    """Tiny legs and shoes, a little outfit, stubby arms; `neck` is where the body starts."""
+    skin, top, bottom = look["skin"], look["top"], look["bottom"]
+    torso, legs = radius * rng.uniform(0.85, 1.0), radius * rng.uniform(0.5, 0.65)
+    hip = neck + torso
+    stance = rng.uniform(0.15, 0.3) * radius
+    for side in (-1, 1):
+        foot = (cx + side * (stance + radius * 0.05), hip + legs)
+        leg_colour = bottom if look["outfit"] == "shirt" else skin
+        canvas.fill(limb((cx + side * stance * 0.7, hip - radius * 0.1), foot, radius * 0.3),
+                    leg_colour, shade=0.15, edge=darker(leg_colour, 0.5))
+        canvas.fill(ellipse(foot[0] + side * radius * 0.06, foot[1], radius * 0.24, radius * 0.14),
+                    look["shoes"], shade=0.3, edge=darker(look["shoes"], 0.5))
+    flare = {"shirt": 0.05, "dress": 0.35, "robe": 0.2}[look["outfit"]]
+    length = {"shirt": 1.0, "dress": 1.05, "robe": 1.35}[look["outfit"]]
+    shoulders, bottom_width = radius * 0.5, radius * (0.55 + flare)
+    outfit = smooth([(cx - shoulders, neck), (cx + shoulders, neck),
+                     (cx + bottom_width, neck + torso * length),
+                     (cx - bottom_width, neck + torso * length)], 2)
+    clothes = canvas.fill(outfit, top, shade=0.15, light=(-0.3, -0.6), edge=darker(top, 0.5))
+    belt = neck + torso * 0.62
+    if look["outfit"] != "dress" and rng.random() < 0.7:
+        canvas.fill([(cx - radius, belt - radius * 0.07), (cx + radius, belt - radius * 0.07),
+                     (cx + radius, belt + radius * 0.07), (cx - radius, belt + radius * 0.07)],
+                    darker(bottom, 0.3), edge=darker(bottom, 0.6), edge_width=1.2, clip=clothes,
+                    detail=True)
+    else:
+        canvas.fill(ellipse(cx, neck + torso * 0.3, radius * 0.09, radius * 0.09),
+                    pick(rng, [(250, 220, 80), (250, 250, 250), (230, 70, 90)]), edge="auto",
+                    edge_width=1.2, clip=clothes, detail=True)
+    _arms(canvas, rng, cx, neck, radius, look)
+
+
+def _arms(canvas: Canvas, rng, cx, neck, radius, look) -> None:
+    pose = pick(rng, ["down", "down", "wave", "weapon"])
+    for side in (-1, 1):
+        shoulder = (cx + side * radius * 0.42, neck + radius * 0.14)
+        hand = (shoulder[0] + side * radius * 0.3, shoulder[1] + radius * 0.58)
+        if side == 1 and pose == "wave":
+            hand = (shoulder[0] + radius * 0.5, shoulder[1] - radius * 0.45)
+        if side == 1 and pose == "weapon":
+            hand = (shoulder[0] + radius * 0.45, shoulder[1] + radius * 0.3)
+            _weapon(canvas, rng, hand, radius)
+        canvas.fill(limb(shoulder, hand, radius * 0.26), look["top"], shade=0.15,
+                    edge=darker(look["top"], 0.5))
+        canvas.fill(ellipse(*hand, radius * 0.14, radius * 0.14), look["skin"], shade=0.15,
+                    edge=darker(look["skin"], 0.45))
+
+
+def _weapon(canvas: Canvas, rng, hand, radius) -> None:
+    """A sword or a magic staff held upright in the hand."""
+    x, y = hand
+    if rng.random() < 0.5:
+        blade = vary(rng, (215, 225, 235), 6)
+        canvas.fill([(x - radius * 0.08, y - radius * 0.15), (x + radius * 0.08, y - radius * 0.15),
+                     (x + radius * 0.08, y - radius * 1.15), (x, y - radius * 1.35),
+                     (x - radius * 0.08, y - radius * 1.15)], blade, to=darker(blade, 0.2),
+                    angle=0, edge=darker(blade, 0.55))
+        canvas.fill(rounded_rect(x - radius * 0.28, y - radius * 0.2, x + radius * 0.28,
+                                 y - radius * 0.1, 2), (200, 160, 60), edge=(110, 80, 30))
+    else:
+        wood = vary(rng, (150, 100, 55), 10)
+        canvas.line([(x, y + radius * 0.4), (x, y - radius * 1.1)], wood, radius * 0.1)
+        gem = vary(rng, pick(rng, [(90, 180, 250), (240, 90, 150), (140, 230, 120)]), 10)
+        canvas.glow(x, y - radius * 1.25, radius * 0.3, radius * 0.3, gem, 0.5)
+        canvas.fill(star(x, y - radius * 1.25, radius * 0.22, radius * 0.1), gem, shade=0.3,
+                    edge=darker(gem, 0.45), edge_width=1.2)
+
+
+def _head(canvas: Canvas, rng, cx, hy, radius, look) -> None:
+    skin, hair = look["skin"], look["hair"]
+    if rng.random() < 0.2:  # pointy elf ears
+        for side in (-1, 1):
+            canvas.fill(leaf((cx + side * radius * 0.9, hy + radius * 0.1),
+                             (cx + side * radius * 1.35, hy - radius * 0.35), radius * 0.12),
+                        skin, shade=0.1, edge=darker(skin, 0.45))
+    canvas.fill(smooth(_face_outline(cx, hy, radius), 1), skin, shade=0.12, light=(-0.3, -0.5),
+                edge=darker(skin, 0.45))
+    _eyes(canvas, rng, cx, hy, radius, look)
+    mouth_y = hy + radius * 0.6
+    if rng.random() < 0.5:
+        canvas.line(bezier((cx - radius * 0.1, mouth_y), (cx, mouth_y + radius * 0.08),
+                           (cx + radius * 0.1, mouth_y), steps=8), (120, 50, 50), 1.6, detail=True)
+    else:
+        canvas.fill(ellipse(cx, mouth_y, radius * 0.1, radius * 0.08, start=0, end=180),
+                    (190, 60, 70), edge=(110, 40, 40), edge_width=1.2, detail=True)
+    for side in (-1, 1):
+        canvas.glow(cx + side * radius * 0.55, hy + radius * 0.45, radius * 0.14, radius * 0.08,
+                    (250, 130, 140), 0.5)
+    _bangs(canvas, rng, cx, hy, radius, hair, look["hairstyle"])
+    if look["hat"] == "wizard":
+        _wizard_hat(canvas, rng, cx, hy, radius)
+    elif look["hat"] == "beanie":
+        _beanie(canvas, rng, cx, hy, radius)
+
+
+def _face_outline(cx, hy, radius) -> np.ndarray:
+    """A round face with soft, slightly full cheeks and a small chin."""
+    angles = np.radians(np.arange(0, 360, 30))
+    stretch = np.where(np.sin(angles) > 0, 0.95 + 0.05 * np.abs(np.cos(angles)), 0.92)
+    return np.stack([cx + radius * np.cos(angles), hy + radius * np.sin(angles) * stretch], 1)
+
+
+def _eyes(canvas: Canvas, rng, cx, hy, radius, look) -> None:
+    spread, level = radius * rng.uniform(0.36, 0.42), hy + radius * 0.22
+    iris = look["eyes"]
+    happy = rng.random() < 0.12
+    for side in (-1, 1):
+        x = cx + side * spread
+        if happy:  # closed, smiling eyes
+            arc = bezier((x - radius * 0.16, level + radius * 0.04), (x, level - radius * 0.14),
+                         (x + radius * 0.16, level + radius * 0.04), steps=10)
+            canvas.line(arc, (40, 30, 35), 2.6)
+            continue
+        white, tall = radius * 0.19, radius * 0.25
+        canvas.fill(ellipse(x, level, white, tall), (252, 252, 252), edge=(60, 45, 50),
+                    edge_width=1.2)
+        iris_shape = ellipse(x + side * radius * 0.01, level + radius * 0.03, white * 0.8,
+                             tall * 0.8)
+        canvas.fill(iris_shape, darker(iris, 0.35), to=lighter(iris, 0.35), edge=darker(iris, 0.6),
+                    edge_width=1.0, detail=True)
+        canvas.fill(ellipse(x, level + radius * 0.05, white * 0.38, tall * 0.4), (25, 20, 30),
+                    edge=None, sketch=False)
+        canvas.glow(x - white * 0.35, level - tall * 0.3, white * 0.22, white * 0.22,
+                    (255, 255, 255), 1.0)
+        canvas.glow(x + white * 0.35, level + tall * 0.4, white * 0.12, white * 0.12,
+                    (255, 255, 255), 0.8)
+        lash = ellipse(x, level + radius * 0.02, white * 1.1, tall * 1.05, start=200, end=340)
+        canvas.line(lash, (40, 30, 35), 2.8)
+        brow = [(x - side * radius * 0.12, level - radius * 0.38),
+                (x + side * radius * 0.14, level - radius * 0.42)]
+        canvas.line(brow, darker(look["hair"], 0.4), 2.0, detail=True)
+
+
+def _bangs(canvas: Canvas, rng, cx, hy, radius, hair, style) -> None:
+    """The hair over the top of the head, ending in a fringe of points across the forehead."""
+    cap = ellipse(cx, hy - radius * 0.02, radius * 1.1, radius * 1.04, start=180, end=360)
+    locks = int(rng.integers(3, 6)) if style != "spiky" else int(rng.integers(5, 8))
+    fringe_y, tip_y = hy - radius * 0.05, hy - radius * rng.uniform(0.15, 0.35)
+    xs = np.linspace(cx + radius * 1.1, cx - radius * 1.1, 2 * locks + 1)
+    fringe = [(x, fringe_y + radius * 0.35 if k in (0, 2 * locks) else
+               (fringe_y if k % 2 == 0 else tip_y + rng.uniform(-0.05, 0.05) * radius))
+              for k, x in enumerate(xs)]
+    if style == "spiky":
+        cap = cap + rng.normal(0, radius * 0.015, cap.shape)
+        for k in range(1, len(cap) - 1, 4):
+            cap[k] += (cap[k] - (cx, hy)) * 0.12
+    swept = rng.random() < 0.5 and style != "spiky"
+    points = np.vstack([cap, fringe])
+    if swept:
+        points = mirror(points, cx) if rng.random() < 0.5 else points
+    canvas.fill(smooth(points, 1 if style == "spiky" else 2), hair, shade=0.2, light=(-0.3, -0.7),
+                edge=darker(hair, 0.5))
+    if style == "bun":
+        canvas.fill(ellipse(cx, hy - radius * 1.05, radius * 0.42, radius * 0.38), hair,
+                    shade=0.2, edge=darker(hair, 0.5))
+    shine = ellipse(cx - radius * 0.35, hy - radius * 0.7, radius * 0.3, radius * 0.1, angle=-25)
+    canvas.fill(shine, lighter(hair, 0.45), edge=None, opacity=0.6, sketch=False)
+    if rng.random() < 0.35:  # a ribbon or a little flower
+        x, y = cx + radius * 0.7 * rng.choice([-1, 1]), hy - radius * 0.75
+        bow = vary(rng, pick(rng, [(240, 80, 110), (250, 220, 80), (120, 180, 250)]), 10)
+        for side in (-1, 1):
+            canvas.fill(leaf((x, y), (x + side * radius * 0.3, y - radius * 0.08), radius * 0.1),
+                        bow, shade=0.2, edge=darker(bow, 0.45), detail=True)
+        canvas.fill(ellipse(x, y, radius * 0.07, radius * 0.07), darker(bow, 0.15),
+                    edge=darker(bow, 0.45), edge_width=1.2, detail=True)
+
+
+def _wizard_hat(canvas: Canvas, rng, cx, hy, radius) -> None:
+    felt = vary(rng, pick(rng, [(90, 70, 190), (60, 90, 200), (150, 60, 170), (50, 50, 70)]), 10)
+    base = hy - radius * 0.72
+    canvas.fill(ellipse(cx, base, radius * 1.35, radius * 0.24), felt, shade=0.2,
+                edge=darker(felt, 0.5))
+    tip = (cx + rng.uniform(-0.6, 0.6) * radius, base - radius * 1.25)
+    left, right = (cx - radius * 0.78, base), (cx + radius * 0.78, base)
+    cone = np.vstack([bezier(left, (cx - radius * 0.45, base - radius * 0.7), tip, steps=12),
+                      bezier(tip, (cx + radius * 0.5, base - radius * 0.6), right, steps=12)[1:]])
+    hat = canvas.fill(cone, felt, shade=0.2, light=(-0.4, -0.2), edge=darker(felt, 0.5))
+    canvas.fill([(left[0], base - radius * 0.22), (right[0], base - radius * 0.22),
+                 (right[0], base), (left[0], base)], vary(rng, (250, 210, 80), 10),
+                edge=(150, 110, 30), edge_width=1.2, clip=hat, detail=True)
+    canvas.fill(star(cx + radius * 0.05, base - radius * 0.55, radius * 0.16, radius * 0.07),
+                (255, 230, 110), edge=(150, 110, 30), edge_width=1.2, clip=hat, detail=True)
+
+
+def _beanie(canvas: Canvas, rng, cx, hy, radius) -> None:
+    wool = vary(rng, pick(rng, CLOTHES), 10)
+    dome = ellipse(cx, hy - radius * 0.45, radius * 1.08, radius * 0.8, start=180, end=360)
+    canvas.fill(ellipse(cx, hy - radius * 1.25, radius * 0.2, radius * 0.2), lighter(wool, 0.5),
+                shade=0.2, edge=darker(wool, 0.4))
+    canvas.fill(dome, wool, shade=0.2, edge=darker(wool, 0.5))
+    canvas.fill(rounded_rect(cx - radius * 1.12, hy - radius * 0.6, cx + radius * 1.12,
+                             hy - radius * 0.35, radius * 0.1), darker(wool, 0.15), shade=0.1,
+                edge=darker(wool, 0.5))

@@ -1,0 +1,174 @@
+"""Shoe world: side-view sneakers, high-tops and boots in many colourways, on a studio floor."""
+import numpy as np
+
+from training.worlds.base import (
+    SIZE,
+    WorldSample,
+    darker,
+    from_hsv,
+    lay_ground,
+    lighter,
+    line_on,
+    pick,
+    rng_for,
+    vary,
+    vertical_gradient,
+)
+from training.worlds.canvas import Canvas
+from training.worlds.shapes import band, bezier, ellipse, limb, mirror, rotate, smooth
+
+# Uppers as key points: x from heel (0) to toe (1), y in upper heights above the sole (-1 = a
+# low sneaker's collar). The lace line runs between the two points of LACES.
+UPPERS = {
+    "sneaker": [(0.02, 0), (-0.02, -0.5), (0.03, -0.92), (0.12, -1.0), (0.25, -0.82),
+                (0.36, -0.9), (0.4, -1.02), (0.5, -0.95), (0.64, -0.74), (0.8, -0.58),
+                (0.93, -0.46), (1.0, -0.25), (1.01, 0)],
+    "hightop": [(0.02, 0), (-0.02, -0.6), (0.02, -1.5), (0.08, -1.75), (0.3, -1.72),
+                (0.38, -1.78), (0.43, -1.6), (0.48, -1.1), (0.64, -0.74), (0.8, -0.58),
+                (0.93, -0.46), (1.0, -0.25), (1.01, 0)],
+    "boot": [(0.02, 0), (-0.01, -0.6), (0.03, -1.4), (0.02, -2.1), (0.34, -2.1), (0.37, -1.6),
+             (0.46, -1.0), (0.64, -0.72), (0.8, -0.58), (0.94, -0.46), (1.01, -0.22),
+             (1.02, 0)],
+}
+LACES = {"sneaker": ((0.42, -0.98), (0.63, -0.76)), "hightop": ((0.43, -1.55), (0.63, -0.76)),
+         "boot": ((0.36, -1.9), (0.63, -0.74))}
+TONGUE = {"sneaker": (0.36, -1.2), "hightop": (0.38, -1.95), "boot": (0.3, -2.25)}
+BRIGHT = [(230, 50, 60), (40, 110, 230), (250, 205, 45), (60, 180, 90), (250, 140, 40),
+          (150, 80, 200), (245, 130, 185), (35, 185, 195), (245, 245, 245), (40, 40, 50)]
+BOOT = [(130, 82, 45), (90, 60, 40), (175, 125, 75), (45, 45, 50), (150, 40, 45), (70, 90, 60),
+        (220, 190, 140)]
+SOLES = [(250, 250, 248), (240, 236, 225), (200, 150, 90), (45, 45, 50), (230, 230, 230)]
+
+
+def paint(seed: int) -> WorldSample:
+    rng = rng_for(seed)
+    kind = pick(rng, ["sneaker", "sneaker", "hightop", "boot"])
+    canvas = Canvas(rng, _studio(rng))
+    _shoe(canvas, rng, kind)
+    return canvas.finish()
+
+
+def _studio(rng) -> np.ndarray:
+    wall = from_hsv(rng.uniform(0, 360), rng.uniform(0.08, 0.3), rng.uniform(0.85, 0.98))
+    floor_line = rng.uniform(150, 200)
+    pixels = vertical_gradient(lighter(wall, 0.4), wall, 0, floor_line)
+    lay_ground(pixels, floor_line, darker(wall, 0.08), darker(wall, 0.2), softness=8)
+    return pixels
+
+
+def _shoe(canvas: Canvas, rng, kind: str) -> None:
+    length = rng.uniform(185, 232) if kind != "boot" else rng.uniform(160, 200)
+    upper_height = length * rng.uniform(0.28, 0.35) * (0.8 if kind == "boot" else 1.0)
+    sole = length * (rng.uniform(0.075, 0.11) if kind != "boot" else rng.uniform(0.09, 0.12))
+    top = min(point[1] for point in UPPERS[kind]) * upper_height
+    height = sole - top
+    x0 = (SIZE - length) / 2 + rng.uniform(-0.5, 0.5) * max(SIZE - length - 16, 0)
+    floor = (SIZE + height) / 2 + rng.uniform(-0.3, 0.3) * max(SIZE - height - 30, 0) - sole
+    tilt = rng.uniform(-8, 8)
+    flip = rng.random() < 0.5
+
+    def place(points, lift=upper_height):
+        points = np.asarray(points, dtype=float)
+        placed = np.stack([x0 + points[:, 0] * length, floor + points[:, 1] * lift], axis=1)
+        placed = rotate(placed, tilt, (SIZE / 2, floor))
+        return mirror(placed) if flip else placed
+
+    colourway = _colourway(rng, kind)
+    canvas.glow(*place([(0.5, sole)], 1.0)[0], length * 0.55, sole * 0.9, (0, 0, 0), 0.35)
+    throat_start, throat_end = place(LACES[kind])
+    tip = place([TONGUE[kind]])[0]
+    tongue_colour = lighter(colourway["upper"], 0.25)
+    canvas.fill(limb(throat_start + (throat_end - throat_start) * 0.25, tip, 0.3 * upper_height),
+                tongue_colour, shade=0.15, edge=darker(tongue_colour, 0.55), edge_width=1.6)
+    sunk = 0.5 * sole / upper_height  # the upper reaches into the sole: no gap between them
+    outline = smooth(place(UPPERS[kind]), 3, closed=False)
+    outline = np.vstack([outline, place([(1.0, sunk), (0.02, sunk)])])
+    upper = canvas.fill(outline, colourway["upper"], shade=0.15, light=(-0.2, -0.6),
+                        edge=darker(colourway["upper"], 0.55), edge_width=1.8)
+    _decorations(canvas, rng, place, upper, kind, colourway, upper_height)
+    _laces(canvas, rng, place, kind, colourway, upper_height)
+    sole_points = [(-0.03, -0.15), (0.5, -0.1), (1.03, -0.2), (1.05, 0.4), (0.96, 1.0),
+                   (0.1, 1.0), (-0.03, 0.85)]
+    if kind == "boot":
+        sole_points = [(-0.03, -0.12), (1.03, -0.12), (1.04, 0.6), (0.96, 1.0), (0.4, 1.0),
+                       (0.36, 0.75), (0.27, 0.75), (0.25, 1.3), (0.0, 1.3), (-0.03, 0.9)]
+    sole_colour = colourway["sole"]
+    sole_shape = canvas.fill(smooth(place(sole_points, sole), 2), sole_colour,
+                             to=darker(sole_colour, 0.15), edge=darker(sole_colour, 0.5),
+                             edge_width=1.8)
+    canvas.line(place([(0.0, 0.45), (1.0, 0.45)], sole), line_on(sole_colour), 1.4,
+                clip=sole_shape, detail=True)
+
+
+def _colourway(rng, kind: str) -> dict:
+    if kind == "boot":
+        upper = vary(rng, pick(rng, BOOT), 10)
+        return {"upper": upper, "accent": darker(upper, 0.3), "lace": vary(rng, (200, 160, 90)),
+                "sole": vary(rng, pick(rng, [(60, 45, 35), (40, 40, 40), (200, 150, 90)]), 8)}
+    upper, accent = (vary(rng, colour, 10) for colour in rng.permutation(BRIGHT)[:2])
+    return {"upper": upper, "accent": accent,
+            "lace": pick(rng, [(250, 250, 250), accent, (40, 40, 45)]),
+            "sole": vary(rng, pick(rng, SOLES), 6)}
+
+
+def _decorations(canvas: Canvas, rng, place, upper, kind, colourway, height) -> None:
+    accent = colourway["accent"]
+    edge = darker(accent, 0.5)
+    toe = place([(0.9, -0.2)], height)[0]
+    canvas.fill(ellipse(toe[0], toe[1] + 0.1 * height, 0.16 * height * 2.2, 0.5 * height),
+                lighter(accent, 0.1), edge=edge, clip=upper, detail=True)
+    heel = place([(0.04, -0.4)], height)[0]
+    canvas.fill(ellipse(heel[0], heel[1], 0.35 * height, 0.55 * height), accent, edge=edge,
+                clip=upper, detail=True)
+    if kind == "boot":
+        if rng.random() < 0.5:  # a cosy fur cuff
+            cuff = place([(-0.03, -2.1), (0.37, -2.1)], height)
+            fur = vary(rng, (245, 240, 228), 6)
+            canvas.fill(fluffy(band(bezier(*cuff, steps=24), 0.4 * height), rng), fur,
+                        shade=0.15, edge=darker(fur, 0.3))
+        tab = place([(0.0, -2.08), (0.06, -2.3), (0.13, -2.08)], height)
+        canvas.line(bezier(*tab, steps=10), darker(colourway["upper"], 0.3), 3.0, detail=True)
+        return
+    style = rng.integers(3)
+    if style == 0:  # a sweeping stripe
+        swoosh = place([(0.2, -0.2), (0.55, -0.15), (0.85, -0.62)], height)
+        canvas.fill(band(bezier(*swoosh, steps=16), 0.22 * height), accent, edge=edge,
+                    clip=upper)
+    elif style == 1:  # three stripes
+        for k in range(3):
+            x = 0.38 + k * 0.08
+            canvas.fill(band(place([(x, -0.1), (x + 0.1, -0.82)], height), 0.07 * height * 2.5),
+                        accent, edge=edge, clip=upper)
+    else:  # a round badge
+        centre = place([(0.3, -0.45)], height)[0]
+        canvas.fill(ellipse(*centre, 0.22 * height, 0.22 * height), accent, shade=0.2,
+                    edge=edge, clip=upper)
+        if kind == "hightop":
+            star_centre = place([(0.22, -1.1)], height)[0]
+            canvas.fill(ellipse(*star_centre, 0.25 * height, 0.25 * height), (250, 250, 250),
+                        edge=edge, clip=upper, detail=True)
+
+
+def fluffy(points: np.ndarray, rng) -> np.ndarray:
+    """A soft, bumpy version of an outline (fur)."""
+    bumps = rng.uniform(1.5, 3.0) * np.sin(np.arange(len(points)) * rng.uniform(1.6, 2.2))
+    centre = points.mean(axis=0)
+    away = (points - centre) / np.maximum(np.hypot(*(points - centre).T), 1e-6)[:, None]
+    return smooth(points + away * bumps[:, None], 2)
+
+
+def _laces(canvas: Canvas, rng, place, kind, colourway, height) -> None:
+    """Lace bars across the throat, each from the opening down to its eyelet."""
+    start, end = place(LACES[kind])
+    along = (end - start) / max(np.hypot(*(end - start)), 1e-6)
+    inward = np.array([-along[1], along[0]])
+    if inward[1] < 0:
+        inward = -inward
+    count = {"sneaker": 4, "hightop": 6, "boot": 6}[kind] + int(rng.integers(0, 2))
+    colour = colourway["lace"]
+    for k in range(count):
+        at = start + (end - start) * (k + 0.5) / count
+        lace = [at - inward * 3, at + inward * 0.24 * height]
+        canvas.line(lace, darker(colour, 0.45), 4.4, sketch=False)
+        canvas.line(lace, colour, 2.8, detail=k % 2 == 1)
+        canvas.fill(ellipse(*lace[1], 2.2, 2.2), (35, 35, 40), edge=None, sketch=False)
