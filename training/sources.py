@@ -129,6 +129,31 @@ def unsafe_member_reason(member: zipfile.ZipInfo) -> str | None:
     return None
 
 
+def checked_zip_names(file: Path | BinaryIO, label: str) -> list[str]:
+    """The file names in a zip (a path or an open binary file), after checking it as a whole:
+    readable, member count, unpacked size, no member that escapes. Reads no member's data."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SourceError(f"{label} is not a readable zip file: {error}") from error
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SourceError(f"{label} has {len(members):,} entries; the limit is {MAX_ZIP_MEMBERS:,}")
+    total = sum(member.file_size for member in members)
+    if total > MAX_ZIP_TOTAL_BYTES:
+        raise SourceError(
+            f"{label} unpacks to {total:,} bytes; the limit is {MAX_ZIP_TOTAL_BYTES:,}"
+        )
+    for member in members:
+        reason = unsafe_member_reason(member)
+        if reason:
+            raise SourceError(
+                f"refused {label}: member {member.filename!r} {reason} and would "
+                "land outside its folder; nothing was read from this zip"
+            )
+    return sorted(member.filename for member in members if not member.is_dir())
+
+
 def _is_photo_name(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in PHOTO_EXTENSIONS
 
@@ -187,28 +212,7 @@ class PhotoSource:
         return sorted(names)
 
     def _checked_zip_names(self) -> list[str]:
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                members = archive.infolist()
-        except (zipfile.BadZipFile, OSError) as error:
-            raise SourceError(f"{self.path.name} is not a readable zip file: {error}") from error
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise SourceError(
-                f"{self.path.name} has {len(members):,} entries; the limit is {MAX_ZIP_MEMBERS:,}"
-            )
-        total = sum(member.file_size for member in members)
-        if total > MAX_ZIP_TOTAL_BYTES:
-            raise SourceError(
-                f"{self.path.name} unpacks to {total:,} bytes; the limit is {MAX_ZIP_TOTAL_BYTES:,}"
-            )
-        for member in members:
-            reason = unsafe_member_reason(member)
-            if reason:
-                raise SourceError(
-                    f"refused {self.path.name}: member {member.filename!r} {reason} and would "
-                    "land outside its folder; nothing was read from this zip"
-                )
-        return sorted(member.filename for member in members if not member.is_dir())
+        return checked_zip_names(self.path, self.path.name)
 
     def _read_bytes(self, name: str, archive: zipfile.ZipFile | None) -> bytes:
         """The file's bytes, at most the per-file cap (UnreadableImage beyond it)."""

@@ -55,6 +55,30 @@ def test_gpu_worker_serves_every_category_queue_one_task_at_a_time():
     assert settings.CELERY_TASK_ACKS_LATE is True
 
 
+def test_training_worker_takes_the_training_queue_one_run_at_a_time_on_a_gpu():
+    from training.tasks import TRAINING_QUEUE, build_training_dataset, run_training
+
+    worker = SERVICES["training-worker"]
+    command = worker["command"]
+    assert option(command, "-Q") == TRAINING_QUEUE
+    assert option(command, "--pool") == "solo"
+    assert option(command, "--prefetch-multiplier") == "1"
+    devices = worker["deploy"]["resources"]["reservations"]["devices"]
+    assert devices[0]["driver"] == "nvidia" and "gpu" in devices[0]["capabilities"]
+    assert run_training.acks_late and build_training_dataset.acks_late
+    router = run_training.app.amqp.router
+    for task in (run_training, build_training_dataset):
+        assert router.route({}, task.name)["queue"].name == TRAINING_QUEUE
+
+
+def test_training_shares_its_models_and_data_with_the_web_and_the_gpu_workers():
+    # A promoted version must be the file the GPU workers read; an upload the web kept must be
+    # the file the training worker builds from.
+    for name in ("web", "gpu-worker", "training-worker"):
+        assert set(SERVICES[name]["volumes"]) == set(SERVICES["web"]["volumes"]), name
+        assert SERVICES[name]["environment"]["VAR_DIR"] == SERVICES["web"]["environment"]["VAR_DIR"]
+
+
 def test_web_caps_websocket_messages_at_the_protocol_limit():
     from drawapp.protocol import MAX_MESSAGE_BYTES
 

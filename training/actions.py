@@ -1,0 +1,301 @@
+"""Every state change of retraining, in one place: the admin, the tasks and the commands call these.
+
+do_* functions change the database (and, for promote and roll back, the registry's ACTIVE file
+in the same action). Work that runs long (building, training) is only queued here; the task
+bodies live in training.tasks.
+"""
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from inference.categories import CATEGORIES
+from inference.registry import (
+    VERSION_PATTERN,
+    Registry,
+    read_card,
+    set_active_version,
+    weights_path,
+)
+from training.models import ModelVersion, TrainingDataset, TrainingRun
+
+logger = logging.getLogger(__name__)
+
+RETRAIN_PERMISSION = "training.can_retrain"
+# A running run whose worker has not written a heartbeat for this long is marked interrupted.
+HEARTBEAT_TIMEOUT_S = 120
+INTERRUPTED_MESSAGE = (
+    f"The worker stopped reporting (no heartbeat for over {HEARTBEAT_TIMEOUT_S} s): it was "
+    "stopped or died. Resume continues from the last checkpoint."
+)
+
+
+class RetrainError(Exception):
+    """An admin request that cannot be done as asked; the message is shown to the admin."""
+
+
+def can_retrain(user) -> bool:
+    """Staff with the dedicated permission (superusers have every permission)."""
+    return bool(user.is_active and user.is_staff and user.has_perm(RETRAIN_PERMISSION))
+
+
+# Datasets -------------------------------------------------------------------------------------
+
+def resolve_source_folder(folder: str | Path) -> Path:
+    """A server folder an admin named, resolved; it must lie inside settings.TRAINING_SOURCES_DIR
+    (relative names are taken from there). Symbolic links are followed before the check."""
+    root = Path(settings.TRAINING_SOURCES_DIR).resolve()
+    path = Path(folder).expanduser()
+    resolved = (path if path.is_absolute() else root / path).resolve()
+    if not resolved.is_relative_to(root):
+        raise RetrainError(f"{folder} is outside the sources folder {root}; put the photos in a "
+                           "folder inside it")
+    if not resolved.is_dir():
+        raise RetrainError(f"{resolved} is not a folder")
+    return resolved
+
+
+def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
+    """Queue a (re)build of the dataset on the training queue."""
+    from training.tasks import build_training_dataset, enqueue
+
+    if dataset.source_kind == TrainingDataset.SourceKind.FOLDER:
+        resolve_source_folder(dataset.source_path)
+    elif not Path(dataset.source_path).is_file():
+        raise RetrainError(f"the uploaded zip of {dataset.name} is gone from {dataset.source_path}")
+    with transaction.atomic():
+        queued = TrainingDataset.objects.filter(pk=dataset.pk).exclude(
+            status__in=[TrainingDataset.Status.QUEUED, TrainingDataset.Status.BUILDING],
+        ).update(status=TrainingDataset.Status.QUEUED, error="")
+        if not queued:
+            raise RetrainError(f"dataset {dataset.name} is already being built")
+        if TrainingRun.objects.filter(dataset=dataset, status__in=TrainingRun.ACTIVE).exists():
+            raise RetrainError(f"dataset {dataset.name} is in use by a training run; wait for it "
+                               "or cancel it before rebuilding")
+        transaction.on_commit(lambda: enqueue(build_training_dataset, dataset.pk))
+    dataset.refresh_from_db()
+    return dataset
+
+
+# Runs -----------------------------------------------------------------------------------------
+
+def new_run_id(category: str) -> str:
+    """A run id that is also a fresh model version name: <category>-<UTC time>-<random>."""
+    models_dir = Path(settings.MODELS_DIR)
+    runs_dir = Path(settings.TRAINING_RUNS_DIR)
+    while True:
+        run_id = f"{category}-{timezone.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        taken = (TrainingRun.objects.filter(run_id=run_id).exists()
+                 or (runs_dir / run_id).exists()
+                 or weights_path(models_dir, category, run_id).exists())
+        if not taken:
+            return run_id
+
+
+def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> TrainingRun:
+    """Create a queued run of the trainer on `dataset` with `options` (TrainConfig fields)."""
+    from training.tasks import enqueue, run_training
+    from training.trainer import TrainConfig
+
+    if dataset.status != TrainingDataset.Status.READY:
+        raise RetrainError(f"dataset {dataset.name} is {dataset.get_status_display()}; build it "
+                           "first")
+    run_id = new_run_id(dataset.category)
+    try:
+        config = TrainConfig(**{**options, "category": dataset.category, "dataset": dataset.name,
+                                "version": run_id, "activate": False})
+    except (TypeError, ValueError) as error:
+        raise RetrainError(f"these options cannot train: {error}") from error
+    with transaction.atomic():
+        run = TrainingRun.objects.create(
+            run_id=run_id, category=dataset.category, dataset=dataset, config=config.to_dict(),
+            status=TrainingRun.Status.QUEUED, attempt=1, created_by=user,
+            run_dir=str(Path(settings.TRAINING_RUNS_DIR) / run_id),
+            total_steps=config.steps,
+        )
+        transaction.on_commit(lambda: enqueue(run_training, run.pk))
+    return run
+
+
+def do_cancel_run(run: TrainingRun) -> TrainingRun:
+    """A queued run is cancelled at once; a running one stops after its next step, keeping a
+    checkpoint (the worker's should_stop reads the flag)."""
+    now = timezone.now()
+    runs = TrainingRun.objects.filter(pk=run.pk)
+    if not runs.filter(status=TrainingRun.Status.QUEUED).update(
+            status=TrainingRun.Status.CANCELLED, cancel_requested=True, finished_at=now):
+        if not runs.filter(status=TrainingRun.Status.RUNNING).update(cancel_requested=True):
+            run.refresh_from_db()
+            raise RetrainError(f"run {run.run_id} is {run.get_status_display()}; only queued or "
+                               "running runs can be cancelled")
+    run.refresh_from_db()
+    return run
+
+
+def do_resume_run(run: TrainingRun) -> TrainingRun:
+    """Queue a cancelled, interrupted or failed run again; it goes on from its last checkpoint
+    (or from the start when it never wrote one)."""
+    from training.tasks import enqueue, run_training
+
+    with transaction.atomic():
+        queued = TrainingRun.objects.filter(pk=run.pk, status__in=TrainingRun.RESUMABLE).update(
+            status=TrainingRun.Status.QUEUED, attempt=F("attempt") + 1, cancel_requested=False,
+            error="", eta_s=None, finished_at=None,
+        )
+        if not queued:
+            run.refresh_from_db()
+            raise RetrainError(f"run {run.run_id} is {run.get_status_display()}; only cancelled, "
+                               "interrupted or failed runs can be resumed")
+        transaction.on_commit(lambda: enqueue(run_training, run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def mark_interrupted_runs(now=None) -> int:
+    """Mark running runs whose heartbeat is older than HEARTBEAT_TIMEOUT_S as interrupted (they
+    can be resumed); returns how many. Called by the admin pages and by every training task."""
+    now = now or timezone.now()
+    stale = Q(heartbeat_at__lt=now - timedelta(seconds=HEARTBEAT_TIMEOUT_S)) | Q(
+        heartbeat_at__isnull=True)
+    count = TrainingRun.objects.filter(stale, status=TrainingRun.Status.RUNNING).update(
+        status=TrainingRun.Status.INTERRUPTED, error=INTERRUPTED_MESSAGE, finished_at=now,
+        eta_s=None,
+    )
+    if count:
+        logger.warning("marked %d training run(s) as interrupted", count)
+    return count
+
+
+# Model versions -------------------------------------------------------------------------------
+
+def register_model_file(path: Path) -> ModelVersion:
+    """The ModelVersion row of a saved model (created as a candidate when new)."""
+    path = Path(path)
+    card = read_card(path)
+    category, version = path.parent.name, path.stem
+    metrics = card.get("metrics") if isinstance(card.get("metrics"), dict) else {}
+    row, created = ModelVersion.objects.get_or_create(
+        category=category, version=version,
+        defaults={"weights_path": str(path), "card": card, "metrics": metrics},
+    )
+    if not created and row.weights_path != str(path):
+        row.weights_path, row.card, row.metrics = str(path), card, metrics
+        row.save(update_fields=["weights_path", "card", "metrics"])
+    return row
+
+
+@dataclass
+class SyncResult:
+    registered: list[ModelVersion] = field(default_factory=list)
+    active: dict[str, str | None] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)
+
+
+def sync_model_versions(models_dir: Path | None = None) -> SyncResult:
+    """Register the model files already in MODELS_DIR as ModelVersion rows; which one is active
+    follows each category's ACTIVE file (that is what the workers serve)."""
+    models_dir = Path(models_dir or settings.MODELS_DIR)
+    registry = Registry(models_dir, device="cpu")  # reads ACTIVE only; loads no model
+    result = SyncResult()
+    for category in CATEGORIES:
+        known = set(ModelVersion.objects.filter(category=category)
+                    .values_list("version", flat=True))
+        folder = models_dir / category
+        for path in sorted(folder.glob("*.safetensors")) if folder.is_dir() else []:
+            if path.stem in known or not VERSION_PATTERN.fullmatch(path.stem):
+                continue
+            try:
+                result.registered.append(register_model_file(path))
+            except (OSError, ValueError) as error:
+                logger.error("cannot register %s: %s", path, error)
+                result.unreadable.append(f"{path}: {error}")
+        active = registry.active_version(category)
+        result.active[category] = active
+        with transaction.atomic():
+            versions = ModelVersion.objects.select_for_update().filter(category=category)
+            list(versions)  # lock the category's rows
+            versions.filter(status=ModelVersion.Status.ACTIVE).exclude(version=active or "") \
+                .update(status=ModelVersion.Status.RETIRED)
+            if active:
+                versions.filter(version=active).update(status=ModelVersion.Status.ACTIVE)
+    for row in result.registered:
+        row.refresh_from_db(fields=["status"])
+    return result
+
+
+def _lock_category(category: str) -> list[ModelVersion]:
+    return list(ModelVersion.objects.select_for_update().filter(category=category))
+
+
+def _servable_path(version: ModelVersion, models_dir: Path) -> Path:
+    path = weights_path(models_dir, version.category, version.version)
+    if not path.is_file():
+        raise RetrainError(f"{version} has no weights file at {path}")
+    if version.trained_steps < 1:
+        raise RetrainError(f"{version} was never trained (its card has no training steps); "
+                           "the workers would not serve it")
+    return path
+
+
+def _write_active(models_dir: Path, version: ModelVersion) -> None:
+    try:
+        set_active_version(models_dir, version.category, version.version)
+    except OSError as error:
+        raise RetrainError(f"could not write the ACTIVE file for {version.category}, so nothing "
+                           f"changed: {error}") from error
+
+
+def do_promote(version: ModelVersion, user=None, models_dir: Path | None = None) -> ModelVersion:
+    """Make `version` its category's active model: the database and the ACTIVE file together.
+    Workers serving the category use it from their next picture, with no restart."""
+    models_dir = Path(models_dir or settings.MODELS_DIR)
+    with transaction.atomic():
+        rows = _lock_category(version.category)
+        target = next(row for row in rows if row.pk == version.pk)
+        if target.status == ModelVersion.Status.ACTIVE:
+            raise RetrainError(f"{target} is already active")
+        _servable_path(target, models_dir)
+        served = Registry(models_dir, device="cpu").active_version(target.category)
+        previous = next((row for row in rows if row.version == served), None) or next(
+            (row for row in rows if row.status == ModelVersion.Status.ACTIVE), None)
+        ModelVersion.objects.filter(category=target.category,
+                                    status=ModelVersion.Status.ACTIVE).update(
+            status=ModelVersion.Status.RETIRED)
+        target.status = ModelVersion.Status.ACTIVE
+        target.replaced = previous
+        target.promoted_by = user
+        target.promoted_at = timezone.now()
+        target.save(update_fields=["status", "replaced", "promoted_by", "promoted_at"])
+        # Last, inside the transaction: if writing ACTIVE fails, the database change is undone.
+        _write_active(models_dir, target)
+    logger.info("promoted %s (was %s)", target, previous)
+    return target
+
+
+def do_roll_back(category: str, user=None, models_dir: Path | None = None) -> ModelVersion:
+    """Return `category` to the version that was active before the current one; returns it."""
+    models_dir = Path(models_dir or settings.MODELS_DIR)
+    with transaction.atomic():
+        rows = _lock_category(category)
+        current = next((row for row in rows if row.status == ModelVersion.Status.ACTIVE), None)
+        if current is None:
+            raise RetrainError(f"{category} has no active version to roll back from")
+        target = current.replaced
+        if target is None:
+            raise RetrainError(f"{current} has no earlier active version to roll back to")
+        _servable_path(target, models_dir)
+        current.status = ModelVersion.Status.RETIRED
+        current.save(update_fields=["status"])
+        target.status = ModelVersion.Status.ACTIVE
+        target.promoted_by = user
+        target.promoted_at = timezone.now()
+        target.save(update_fields=["status", "promoted_by", "promoted_at"])
+        _write_active(models_dir, target)
+    logger.info("rolled %s back from %s to %s", category, current, target)
+    return target

@@ -1,0 +1,196 @@
+"""Admin forms for retraining: a dataset from an uploaded zip or a server folder; run options."""
+import secrets
+from pathlib import Path, PurePosixPath
+
+from django import forms
+from django.conf import settings
+
+from inference.networks import GENERATOR_PRESETS
+from training.actions import RetrainError, resolve_source_folder
+from training.datasets import check_dataset_name
+from training.losses import GAN_MODES
+from training.models import TrainingDataset
+from training.sources import PHOTO_EXTENSIONS, SourceError, checked_zip_names
+
+UPLOAD_CHUNK_BYTES = 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.1f} MB"
+
+
+class DatasetForm(forms.ModelForm):
+    """A new dataset: its photos come from an uploaded .zip or from a folder on the server.
+
+    The zip is checked as a whole (size first, then entry count, unpacked size and paths that
+    escape) while it is still Django's upload; only a zip that passes is kept, in
+    settings.TRAINING_UPLOADS_DIR. Nothing is ever extracted.
+    """
+
+    upload = forms.FileField(
+        required=False, label="Photos (.zip)",
+        help_text="A .zip of photos (jpg, png, webp), or of pix2pix A|B pairs.",
+    )
+    folder = forms.CharField(
+        required=False, label="or a server folder",
+        help_text="A folder inside the sources folder on the server (TRAINING_SOURCES_DIR).",
+    )
+    build_now = forms.BooleanField(required=False, initial=True, label="Build it right away")
+
+    class Meta:
+        model = TrainingDataset
+        fields = ["name", "category", "edges"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        try:
+            check_dataset_name(name)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+        if (Path(settings.TRAINING_DATA_DIR) / name).exists():
+            raise forms.ValidationError(f"a dataset folder named {name!r} already exists in "
+                                        f"{settings.TRAINING_DATA_DIR}; choose another name")
+        return name
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload is None:
+            return None
+        limit = settings.TRAINING_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"{upload.name} is {_megabytes(upload.size)}; the limit is {_megabytes(limit)}. "
+                "Split the photos into smaller zips, or put them in a server folder.")
+        if PurePosixPath(upload.name).suffix.lower() != ".zip":
+            raise forms.ValidationError(f"{upload.name} is not a .zip file")
+        upload.seek(0)
+        try:
+            names = checked_zip_names(upload, upload.name)
+        except SourceError as error:
+            raise forms.ValidationError(str(error)) from error
+        finally:
+            upload.seek(0)
+        if not any(PurePosixPath(name).suffix.lower() in PHOTO_EXTENSIONS for name in names):
+            raise forms.ValidationError(
+                f"{upload.name} holds no photos (no {', '.join(sorted(PHOTO_EXTENSIONS))} files)")
+        return upload
+
+    def clean_folder(self):
+        folder = self.cleaned_data.get("folder", "").strip()
+        if not folder:
+            return None
+        try:
+            return resolve_source_folder(folder)
+        except RetrainError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        has_upload = bool(cleaned.get("upload"))
+        has_folder = bool(cleaned.get("folder"))
+        if not self.errors and has_upload == has_folder:
+            raise forms.ValidationError("Give either a .zip to upload or a server folder, "
+                                        "not both and not neither.")
+        return cleaned
+
+    def keep_source(self, dataset: TrainingDataset) -> None:
+        """Point the dataset at its photos, storing an uploaded zip in the private uploads
+        folder first (written whole under a temporary name, then renamed)."""
+        upload = self.cleaned_data.get("upload")
+        if upload is None:
+            dataset.source_kind = TrainingDataset.SourceKind.FOLDER
+            dataset.source_path = str(self.cleaned_data["folder"])
+            dataset.source_name = ""
+            return
+        folder = Path(settings.TRAINING_UPLOADS_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{dataset.name}-{secrets.token_hex(4)}.zip"
+        partial = target.with_suffix(".part")
+        with partial.open("wb") as file:
+            for chunk in upload.chunks(UPLOAD_CHUNK_BYTES):
+                file.write(chunk)
+        partial.replace(target)
+        dataset.source_kind = TrainingDataset.SourceKind.UPLOAD
+        dataset.source_path = str(target)
+        dataset.source_name = upload.name[:255]
+
+
+class RetrainForm(forms.Form):
+    """The main options of a run; everything else keeps the trainer's defaults."""
+
+    dataset = forms.ModelChoiceField(
+        queryset=TrainingDataset.objects.filter(status=TrainingDataset.Status.READY),
+        help_text="A built dataset; the run trains its category.",
+    )
+    generator = forms.ChoiceField(
+        choices=[(name, f"{name}: {architecture} {arguments}")
+                 for name, (architecture, arguments) in GENERATOR_PRESETS.items()],
+        initial="resnet9",
+        help_text="resnet9 is the full-size pix2pix generator; small runs in real time on a CPU.",
+    )
+    steps = forms.IntegerField(min_value=1, required=False,
+                               help_text="Training steps (batches). Give steps or epochs.")
+    epochs = forms.IntegerField(min_value=1, required=False,
+                                help_text="Passes over the training pairs (200 when neither "
+                                          "is given).")
+    batch_size = forms.IntegerField(min_value=1, max_value=256, initial=1)
+    lambda_l1 = forms.FloatField(min_value=0, initial=10.0, label="Lambda L1",
+                                 help_text="Weight of the L1 term against the GAN loss.")
+    gan_mode = forms.ChoiceField(choices=[(mode, mode) for mode in GAN_MODES], initial="lsgan",
+                                 label="GAN mode")
+    jitter = forms.BooleanField(required=False, initial=True,
+                                help_text="Resize to 286 and crop back to 256 at random.")
+    mirror = forms.BooleanField(required=False, initial=True, help_text="Flip left-right.")
+    stroke_width = forms.BooleanField(required=False, initial=True,
+                                      help_text="Vary the sketch's line width.")
+    wobble = forms.BooleanField(required=False, initial=True,
+                                help_text="Wobble the sketch's lines like a hand.")
+    gaps = forms.BooleanField(required=False, initial=True,
+                              help_text="Leave small gaps in the sketch's lines.")
+    # Advanced
+    generator_args = forms.JSONField(
+        required=False, initial=dict, label="Generator arguments",
+        widget=forms.TextInput(attrs={"size": 40}),
+        help_text='JSON overriding the preset, e.g. {"ngf": 32, "n_blocks": 6}.')
+    image_size = forms.IntegerField(min_value=16, max_value=1024, initial=256)
+    ndf = forms.IntegerField(min_value=1, max_value=512, initial=64,
+                             label="Discriminator filters")
+    n_layers = forms.IntegerField(min_value=0, max_value=6, initial=3,
+                                  label="Discriminator layers",
+                                  help_text="3 gives the 70x70 PatchGAN.")
+    checkpoint_every = forms.IntegerField(min_value=1, initial=500,
+                                          help_text="Steps between checkpoints.")
+    seed = forms.IntegerField(min_value=0, initial=0)
+
+    MAIN_FIELDS = ("dataset", "generator", "steps", "epochs", "batch_size", "lambda_l1",
+                   "gan_mode", "jitter", "mirror", "stroke_width", "wobble", "gaps")
+    ADVANCED_FIELDS = ("generator_args", "image_size", "ndf", "n_layers", "checkpoint_every",
+                       "seed")
+
+    def clean_generator_args(self):
+        arguments = self.cleaned_data.get("generator_args")
+        if arguments in (None, ""):
+            return {}
+        if not isinstance(arguments, dict):
+            raise forms.ValidationError('must be a JSON object, like {"ngf": 32}')
+        return arguments
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("steps") and cleaned.get("epochs"):
+            raise forms.ValidationError("Give steps or epochs, not both.")
+        if self.errors:
+            return cleaned
+        from training.trainer import TrainConfig
+
+        try:
+            TrainConfig(category=cleaned["dataset"].category, dataset=cleaned["dataset"].name,
+                        **self.options())
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError(f"These options cannot train: {error}") from error
+        return cleaned
+
+    def options(self) -> dict:
+        """The TrainConfig options (all but category, dataset and version)."""
+        names = [name for name in (*self.MAIN_FIELDS, *self.ADVANCED_FIELDS) if name != "dataset"]
+        return {name: self.cleaned_data.get(name) for name in names}

@@ -1,0 +1,187 @@
+"""Retraining from the admin: datasets built from photos, training runs, and model versions."""
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from inference.categories import CATEGORIES
+
+CATEGORY_CHOICES = [(category, category) for category in CATEGORIES]
+# training.edges.EDGE_METHODS, spelled out so that loading the models does not import torch.
+EDGE_CHOICES = [("auto", "auto"), ("hed", "hed"), ("canny", "canny")]
+LOG_TAIL_CHARS = 8000  # the newest part of a run's log kept in the database
+ERROR_CHARS = 8000
+
+
+class TrainingDataset(models.Model):
+    """Photos an admin brought (an uploaded zip or a server folder) and the dataset built from
+    them under settings.TRAINING_DATA_DIR/<name>/."""
+
+    class SourceKind(models.TextChoices):
+        UPLOAD = "upload", "uploaded zip"
+        FOLDER = "folder", "server folder"
+
+    class Status(models.TextChoices):
+        NEW = "new", "not built yet"
+        QUEUED = "queued", "queued for building"
+        BUILDING = "building", "building"
+        READY = "ready", "ready"
+        FAILED = "failed", "failed"
+
+    name = models.CharField(max_length=64, unique=True,
+                            help_text="The dataset's folder name under the data directory.")
+    category = models.CharField(max_length=32, choices=CATEGORY_CHOICES)
+    source_kind = models.CharField(max_length=16, choices=SourceKind.choices)
+    source_path = models.CharField(max_length=500, help_text="The zip or folder on the server.")
+    source_name = models.CharField(max_length=255, blank=True,
+                                   help_text="The uploaded file's name, as the admin's computer "
+                                             "called it.")
+    edges = models.CharField(max_length=16, default="auto",
+                             choices=EDGE_CHOICES,
+                             help_text="auto: HED when its weights load, else Canny.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    edge_method = models.CharField(max_length=32, blank=True,
+                                   help_text="The edge method the build really used.")
+    train_pairs = models.PositiveIntegerField(default=0)
+    val_pairs = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True,
+                               help_text="Files that were not used, each with its reason.")
+    dataset_dir = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name} ({self.category})"
+
+    @property
+    def manifest_path(self) -> Path | None:
+        return Path(self.dataset_dir) / "manifest.json" if self.dataset_dir else None
+
+    @property
+    def pairs(self) -> int:
+        return self.train_pairs + self.val_pairs
+
+
+class ModelVersion(models.Model):
+    """One saved generator in the registry (MODELS_DIR/<category>/<version>.safetensors).
+
+    The registry's ACTIVE file is what the workers serve; promote and roll back change it and
+    this table in one action, and at most one version per category is active here.
+    """
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "candidate"
+        ACTIVE = "active", "active"
+        RETIRED = "retired", "retired"
+
+    category = models.CharField(max_length=32, choices=CATEGORY_CHOICES)
+    version = models.CharField(max_length=64)
+    weights_path = models.CharField(max_length=500)
+    card = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CANDIDATE)
+    replaced = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The version that was active before this one was promoted (roll back target).",
+    )
+    promoted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "version"],
+                                    name="one_row_per_model_version"),
+            models.UniqueConstraint(fields=["category"], condition=Q(status="active"),
+                                    name="one_active_version_per_category"),
+        ]
+
+    def __str__(self):
+        return f"{self.category}/{self.version}"
+
+    @property
+    def trained_steps(self) -> int:
+        training = self.card.get("training") if isinstance(self.card, dict) else None
+        steps = training.get("steps") if isinstance(training, dict) else None
+        return steps if isinstance(steps, int) and not isinstance(steps, bool) else 0
+
+
+class TrainingRun(models.Model):
+    """One retrain of a category's generator, run by training.tasks.run_training on a worker.
+
+    The worker writes progress and a heartbeat; the admin writes only the cancel flag and the
+    queued state. `attempt` grows with every queueing so that a worker left over from an earlier
+    attempt (say, one thought dead) can never overwrite a newer one's state.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        SUCCEEDED = "succeeded", "succeeded"
+        FAILED = "failed", "failed"
+        CANCELLED = "cancelled", "cancelled"
+        INTERRUPTED = "interrupted", "interrupted (worker stopped)"
+
+    RESUMABLE = (Status.CANCELLED, Status.INTERRUPTED, Status.FAILED)
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    run_id = models.CharField(max_length=64, unique=True,
+                              help_text="The run folder's name; also the model version's name.")
+    category = models.CharField(max_length=32, choices=CATEGORY_CHOICES)
+    dataset = models.ForeignKey(TrainingDataset, on_delete=models.PROTECT, related_name="runs")
+    config = models.JSONField(help_text="The trainer's options (training.trainer.TrainConfig).")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempt = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    step = models.PositiveIntegerField(default=0)
+    total_steps = models.PositiveIntegerField(null=True, blank=True)
+    eta_s = models.FloatField(null=True, blank=True, help_text="Seconds left, as last estimated.")
+    losses = models.JSONField(default=dict, blank=True, help_text="The newest step's losses.")
+    log_tail = models.TextField(blank=True)
+    run_dir = models.CharField(max_length=500, blank=True)
+    checkpoint_path = models.CharField(max_length=500, blank=True)
+    sample_grid_path = models.CharField(max_length=500, blank=True)
+    loss_curve_path = models.CharField(max_length=500, blank=True)
+    metrics = models.JSONField(default=dict, blank=True,
+                               help_text="Held-out metrics of the finished model (metrics.json).")
+    model_version = models.OneToOneField(ModelVersion, null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="training_run")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        permissions = [
+            ("can_retrain", "Can build datasets, retrain generators and promote model versions"),
+        ]
+
+    def __str__(self):
+        return self.run_id
+
+    @property
+    def percent(self) -> float:
+        if not self.total_steps:
+            return 0.0
+        return min(100.0, 100.0 * self.step / self.total_steps)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def can_resume(self) -> bool:
+        return self.status in self.RESUMABLE
