@@ -1,4 +1,7 @@
-"""Shared pytest set-up: pictures and models live in temporary folders for each test."""
+"""Shared pytest set-up: temporary media and models folders, real services for integration."""
+import os
+import uuid
+
 import pytest
 
 
@@ -22,3 +25,36 @@ def trained_panda(models_dir):
     from inference.testing import make_trained_model
 
     return make_trained_model(models_dir, "panda")
+
+
+def require_services() -> None:
+    """Skip without Redis and PostgreSQL, except in CI (REQUIRE_SERVICES=1), where that fails."""
+    from django.db import connection
+
+    missing = []
+    if not os.environ.get("REDIS_URL"):
+        missing.append("REDIS_URL")
+    if connection.vendor != "postgresql":
+        missing.append("DATABASE_URL (PostgreSQL)")
+    if missing:
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail(f"integration services required but not configured: {missing}")
+        pytest.skip(f"needs {', '.join(missing)}")
+
+
+@pytest.fixture
+def service_environment(settings):
+    """Builds the environment for Daphne and Celery child processes on the real Redis and the
+    test database, under a Redis key prefix of their own; skips where there are no services."""
+    from drawapp.processes import child_environment, database_url_of_this_connection
+
+    require_services()
+    prefix = f"test-{uuid.uuid4().hex[:8]}:"
+
+    def build(**extra) -> dict:
+        return child_environment(
+            database_url_of_this_connection(), settings.MEDIA_ROOT, settings.MODELS_DIR,
+            REDIS_URL=os.environ["REDIS_URL"], REDIS_KEY_PREFIX=prefix, **extra,
+        )
+
+    return build

@@ -8,6 +8,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .protocol import MAX_MESSAGE_BYTES
+
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,60 +74,35 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def daphne_server(env: dict, log_path: Path):
-    """Daphne serving the studio on a free port; yields the base URL 'http://127.0.0.1:PORT'."""
-    port = free_port()
+def _logged_process(command: list[str], env: dict, log_path: Path):
+    """Run `command` with its output appended to `log_path`; stop it when the block ends."""
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [
-                str(BIN / "daphne"),
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "--websocket-max-message-size",
-                "65536",
-                "drawapp.asgi:application",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        _stop(process)
-
-
-@contextmanager
-def celery_worker(env: dict, queues: list[str], log_path: Path):
-    """One solo-pool Celery worker on the given queues, as the GPU workers run."""
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                "drawapp",
-                "worker",
-                "--pool=solo",
-                "--prefetch-multiplier=1",
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel=INFO",
-                "-Q",
-                ",".join(queues),
-                "-n",
-                f"test-{os.getpid()}@%h",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
         )
     try:
         yield process
     finally:
         _stop(process)
+
+
+@contextmanager
+def daphne_server(env: dict, log_path: Path):
+    """Daphne serving the studio on a free port; yields the base URL 'http://127.0.0.1:PORT'."""
+    port = free_port()
+    command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port),
+               "--websocket-max-message-size", str(MAX_MESSAGE_BYTES), "drawapp.asgi:application"]
+    with _logged_process(command, env, log_path) as process:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def celery_worker(env: dict, queues: list[str], log_path: Path):
+    """One solo-pool Celery worker on the given queues, as the GPU workers run."""
+    command = [str(BIN / "celery"), "-A", "drawapp", "worker", "--pool=solo",
+               "--prefetch-multiplier=1", "--without-heartbeat", "--without-mingle",
+               "--without-gossip", "--loglevel=INFO", "-Q", ",".join(queues),
+               "-n", f"test-{os.getpid()}@%h"]
+    with _logged_process(command, env, log_path) as process:
+        yield process

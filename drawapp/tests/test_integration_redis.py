@@ -1,24 +1,18 @@
 """Production path for real: Daphne + a Celery worker over Redis + PostgreSQL, a real WebSocket."""
 import asyncio
 import json
-import os
-import uuid
 from io import BytesIO
 from urllib.request import urlopen
 
 import pytest
 import websockets
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connection
 from PIL import Image
 
 from drawapp.models import Drawing
 from drawapp.processes import (
     celery_worker,
-    child_environment,
     daphne_server,
-    database_url_of_this_connection,
 )
 from inference.categories import queue_for
 
@@ -28,21 +22,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def services(trained_panda):
-    """Skip without Redis/PostgreSQL, except in CI (REQUIRE_SERVICES=1), where that is a failure."""
-    missing = []
-    if not os.environ.get("REDIS_URL"):
-        missing.append("REDIS_URL")
-    if connection.vendor != "postgresql":
-        missing.append("DATABASE_URL (PostgreSQL)")
-    if missing:
-        if os.environ.get("REQUIRE_SERVICES"):
-            pytest.fail(f"integration services required but not configured: {missing}")
-        pytest.skip(f"needs {', '.join(missing)}")
-    return child_environment(
-        database_url_of_this_connection(), settings.MEDIA_ROOT, settings.MODELS_DIR,
-        REDIS_URL=os.environ["REDIS_URL"], REDIS_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}:",
-    )
+def services(trained_panda, service_environment):
+    return service_environment()
 
 
 async def next_of(ws, kind, timeout=90):
@@ -67,6 +48,8 @@ def test_stroke_through_daphne_redis_and_a_celery_worker_comes_back_as_a_picture
             picture = Image.open(BytesIO(response.read()))
             picture.load()
     assert picture.size == (256, 256) and picture.mode == "RGB"
+    drawing.refresh_from_db()
+    assert drawing.revision == 1 and len(drawing.strokes) == 1
     generation = drawing.generations.get()
     assert (generation.revision, generation.model_version) == (1, "test-1")
     assert generation.model_ms > 0
@@ -79,6 +62,4 @@ async def draw_one_stroke(base_url, drawing_id, session_key):
         assert (await next_of(ws, "state"))["revision"] == 0
         await ws.send(json.dumps(stroke_message()))
         assert await next_of(ws, "ack") == {"type": "ack", "revision": 1}
-        saved = await sync_to_async(Drawing.objects.get)(pk=drawing_id)
-        assert saved.revision == 1  # saved before the picture was even asked for
         return await next_of(ws, "result")

@@ -3,27 +3,22 @@
 version from its next picture."""
 import asyncio
 import json
-import os
 import secrets
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 
 import pytest
 import websockets
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
 from django.test import Client
 
 from drawapp.models import Drawing
 from drawapp.processes import (
     celery_worker,
-    child_environment,
     daphne_server,
-    database_url_of_this_connection,
 )
 from inference.categories import queue_for
 from training.models import ModelVersion, TrainingDataset, TrainingRun
@@ -36,20 +31,8 @@ pytest_plugins = ["training.tests.retrain_fixtures"]
 
 
 @pytest.fixture
-def services(retrain_dirs, trained_panda):
-    """Skip without Redis/PostgreSQL, except in CI (REQUIRE_SERVICES=1), where that is a failure."""
-    missing = []
-    if not os.environ.get("REDIS_URL"):
-        missing.append("REDIS_URL")
-    if connection.vendor != "postgresql":
-        missing.append("DATABASE_URL (PostgreSQL)")
-    if missing:
-        if os.environ.get("REQUIRE_SERVICES"):
-            pytest.fail(f"integration services required but not configured: {missing}")
-        pytest.skip(f"needs {', '.join(missing)}")
-    return child_environment(
-        database_url_of_this_connection(), settings.MEDIA_ROOT, settings.MODELS_DIR,
-        REDIS_URL=os.environ["REDIS_URL"], REDIS_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}:",
+def services(retrain_dirs, trained_panda, service_environment):
+    return service_environment(
         TRAINING_DATA_DIR=retrain_dirs.TRAINING_DATA_DIR,
         TRAINING_RUNS_DIR=retrain_dirs.TRAINING_RUNS_DIR,
         TRAINING_SOURCES_DIR=retrain_dirs.TRAINING_SOURCES_DIR,
