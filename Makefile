@@ -23,7 +23,8 @@ run: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
-	DJANGO_DEBUG=1 $(PY) -m pytest -q $(PYTEST_ARGS)
+	# Connections close after each use, so no test thread keeps the test database open.
+	DJANGO_DEBUG=1 DB_CONN_MAX_AGE=0 $(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: migrate
 	DJANGO_DEBUG=1 $(PY) -m bench

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 
 from inference.categories import queue_for
 from inference.tasks import generate
@@ -20,6 +21,14 @@ _in_process_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gen
 _running: set[asyncio.Task] = set()
 
 
+def _generate_here(drawing_id: str, revision: int) -> str:
+    """The task body on the in-process thread, which must not keep a database connection."""
+    try:
+        return generate.run(drawing_id, revision)
+    finally:
+        close_old_connections()
+
+
 def _send_to_queue(drawing_id: str, revision: int, category: str) -> None:
     generate.apply_async(args=(drawing_id, revision), queue=queue_for(category))
 
@@ -27,7 +36,7 @@ def _send_to_queue(drawing_id: str, revision: int, category: str) -> None:
 async def request_picture(drawing_id: str, revision: int, category: str) -> None:
     """Ask for the picture of `revision`; returns as soon as the job is queued."""
     if settings.GENERATE_IN_PROCESS:
-        run = sync_to_async(generate.run, thread_sensitive=False, executor=_in_process_executor)
+        run = sync_to_async(_generate_here, thread_sensitive=False, executor=_in_process_executor)
         job = asyncio.create_task(run(drawing_id, revision))
         _running.add(job)
         job.add_done_callback(_finished)

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -65,7 +65,7 @@ def stroke_message(points=((0.2, 0.2), (0.8, 0.8)), size=3, tool="pen") -> dict:
     return {"type": "stroke", "points": [list(p) for p in points], "size": size, "tool": tool}
 
 
-saved_drawing = sync_to_async(lambda pk: Drawing.objects.get(pk=pk))
+saved_drawing = database_sync_to_async(lambda pk: Drawing.objects.get(pk=pk))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import functools
 import json
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 
 from drawapp.actions import apply_message
 from drawapp.consumers import CLOSE_ABUSIVE, CLOSE_FORBIDDEN
@@ -45,7 +45,7 @@ async def test_owner_connects_and_receives_the_drawing_state(drawing, session_ke
 
 
 async def test_another_session_cannot_open_the_drawing(drawing):
-    other = await sync_to_async(new_session_key)()
+    other = await database_sync_to_async(new_session_key)()
     socket = Socket(drawing.pk, other)
     accepted, code = await socket.connect()
     assert (accepted, code) == (False, CLOSE_FORBIDDEN)
@@ -169,7 +169,7 @@ async def test_reconnect_asks_again_for_a_picture_that_never_came(
     drawing, session_key, trained_panda
 ):
     # Saved while no socket was listening (as if the worker died): no picture exists yet.
-    await sync_to_async(apply_message)(
+    await database_sync_to_async(apply_message)(
         drawing.pk, parse_client_message(json.dumps(stroke_message()))
     )
     socket = await connected(drawing.pk, session_key)
