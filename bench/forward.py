@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from inference.networks import GENERATOR_PRESETS, build_generator, count_parameters
-from inference.registry import prepare_for_inference, serving_dtype
+from inference.registry import as_served_input, prepare_for_inference
 
 PICTURE_SIZE = 256
 MATMUL_SIZE = 2048
@@ -71,8 +71,7 @@ def measure_preset(name: str, rate: float) -> dict:
     architecture, arguments = GENERATOR_PRESETS[name]
     device = torch.device("cpu")
     module = prepare_for_inference(build_generator(architecture, **arguments), device)
-    batch = torch.rand(1, 1, PICTURE_SIZE, PICTURE_SIZE, dtype=serving_dtype(device))
-    batch = batch.contiguous(memory_format=torch.channels_last)
+    batch = as_served_input(torch.rand(1, 1, PICTURE_SIZE, PICTURE_SIZE), device)
     flops = conv_flops(module, batch)
     seconds = forward_seconds(module, batch)
     roofline = flops / rate
@@ -87,8 +86,8 @@ def run() -> list[dict]:
     rate = matmul_rate()
     print(f"matmul rate: {rate / 1e9:.1f} GFLOP/s (fp32 torch.mm {MATMUL_SIZE}x{MATMUL_SIZE}, "
           f"best of {MATMUL_RUNS}, {threads} threads)")
-    print(f"generator forward, 1x1x{PICTURE_SIZE}x{PICTURE_SIZE}, as served on CPU (fp32, "
-          f"channels_last), median of {TIMED_RUNS} after {WARM_UP_RUNS} warm-up runs:")
+    print(f"generator forward, 1x1x{PICTURE_SIZE}x{PICTURE_SIZE}, as served on CPU (fp32), "
+          f"median of {TIMED_RUNS} after {WARM_UP_RUNS} warm-up runs:")
     print(f"{'preset':<9}{'parameters':>12}{'GFLOP':>9}{'forward ms':>12}{'roofline ms':>13}"
           f"{'ratio':>7}")
     rows = []

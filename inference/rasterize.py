@@ -82,8 +82,11 @@ def _draw_round_path(draw: ImageDraw.ImageDraw, points: np.ndarray, width: int, 
     if len(points) > 1:
         draw.line([tuple(point) for point in _line_index(points, width).tolist()],
                   fill=ink, width=width)
+    corners = _disk_corner(points, width)
+    moved = np.ones(len(corners), dtype=bool)
+    moved[1:] = (corners[1:] != corners[:-1]).any(axis=1)  # slow hands repeat points
     last = width - 1
-    for x0, y0 in _disk_corner(points, width).tolist():
+    for x0, y0 in corners[moved].tolist():
         draw.ellipse((x0, y0, x0 + last, y0 + last), fill=ink)
 
 

@@ -183,11 +183,21 @@ def serving_dtype(device: torch.device) -> torch.dtype:
     return torch.float16 if device.type == "cuda" else torch.float32
 
 
+def serving_memory_format(device: torch.device) -> torch.memory_format:
+    """channels_last on CUDA, where cuDNN's fp16 tensor-core convolutions want it."""
+    return torch.channels_last if device.type == "cuda" else torch.contiguous_format
+
+
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:
-    """The module as it is served on `device`: eval mode, no gradients, its dtype, channels_last
-    (which lets cuDNN and oneDNN pick their fastest convolutions). Inputs should match."""
+    """The module as served on `device`: eval mode, no gradients, serving dtype and memory
+    format (inputs must match: see as_served_input)."""
     module.requires_grad_(False).eval()
-    return module.to(device, serving_dtype(device), memory_format=torch.channels_last)
+    return module.to(device, serving_dtype(device), memory_format=serving_memory_format(device))
+
+
+def as_served_input(batch: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """A sketch batch moved to `device` in the dtype and memory format the model is served in."""
+    return batch.to(device, serving_dtype(device), memory_format=serving_memory_format(device))
 
 
 def _file_signature(*paths: Path) -> tuple:
@@ -282,11 +292,9 @@ class Registry:
             raise ValueError(f"sketch must be a {PICTURE_SIZE}x{PICTURE_SIZE} 'L' image, "
                              f"got {sketch!r}")
         model = self.load(category)
-        dtype = serving_dtype(model.device)
         started = time.perf_counter()
         with torch.inference_mode():
-            batch = to_tensor(sketch).to(model.device, dtype)
-            output = model.module(batch.contiguous(memory_format=torch.channels_last))
+            output = model.module(as_served_input(to_tensor(sketch), model.device))
             pixels = ((output[0].float() + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8)
             pixels = pixels.permute(1, 2, 0).cpu().numpy()  # copying to the CPU waits for the GPU
         model_ms = (time.perf_counter() - started) * 1000
