@@ -82,24 +82,24 @@ def report(mode: str, samples: list[tuple[float, float]]) -> None:
     )
 
 
+def models_to_serve(tmp: Path) -> Path:
+    """The shipped models when panda has an active one (what children get), else a tiny one."""
+    from django.conf import settings
+
+    from inference.registry import Registry
+    from inference.testing import make_trained_model
+
+    if Registry(settings.MODELS_DIR, "cpu").active_version("panda"):
+        return Path(settings.MODELS_DIR)
+    make_trained_model(tmp / "models", "panda")
+    return tmp / "models"
+
+
 def run() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
         tmp = Path(tmp)
-        models = tmp / "models"
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from inference.testing import make_trained_model as m; import sys;"
-                "m(sys.argv[1], 'panda', steps=5, ngf=16, n_blocks=6)",
-                str(models),
-            ],
-            check=True,
-            cwd=ROOT,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "drawapp.settings", "DJANGO_DEBUG": "1"},
-        )
         database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
-        env = child_environment(database, tmp / "media", models, VAR_DIR=tmp)
+        env = child_environment(database, tmp / "media", models_to_serve(tmp), VAR_DIR=tmp)
         env.pop("REDIS_URL", None)
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v", "0"], check=True, cwd=ROOT, env=env
