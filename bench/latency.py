@@ -96,24 +96,32 @@ def models_to_serve(tmp: Path) -> Path:
 
 
 def run() -> None:
+    """Embedded default (SQLite, in-process pictures) and production's Redis + Celery worker
+    (on DATABASE_URL's PostgreSQL when set), each over a real Daphne WebSocket."""
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
         tmp = Path(tmp)
-        database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
-        env = child_environment(database, tmp / "media", models_to_serve(tmp), VAR_DIR=tmp)
-        env.pop("REDIS_URL", None)
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"], check=True, cwd=ROOT, env=env
-        )
+        env = child_environment("", tmp / "media", models_to_serve(tmp), VAR_DIR=tmp)
+        for production_only in ("DATABASE_URL", "REDIS_URL"):  # the embedded default has neither
+            env.pop(production_only, None)
+        migrate(env)
         with daphne_server(env, tmp / "daphne.log") as base_url:
             report("embedded", asyncio.run(measure(base_url)))
 
         redis_env = {
             **env,
+            "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'db.sqlite3'}",
             "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
             "REDIS_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}:",
         }
+        migrate(redis_env)
         with (
             celery_worker(redis_env, ["gen.panda"], tmp / "worker.log"),
             daphne_server(redis_env, tmp / "daphne-redis.log") as base_url,
         ):
             report("redis+celery", asyncio.run(measure(base_url)))
+
+
+def migrate(env: dict) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], check=True, cwd=ROOT, env=env
+    )

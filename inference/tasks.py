@@ -7,9 +7,9 @@ revisions that are already stale, and announces the result on the drawing's grou
 import hashlib
 import logging
 import time
-from io import BytesIO
 from pathlib import Path
 
+import numpy as np
 from asgiref.sync import async_to_sync
 from celery import shared_task
 from channels.layers import get_channel_layer
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, close_old_connections
 
 from .models import Generation
+from .png import encode_png
 from .rasterize import rasterize
 from .registry import ModelUnavailable, get_registry
 
@@ -41,10 +42,8 @@ def announce(drawing_id, event: dict) -> None:
 def _save_png(relative: str, image) -> None:
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    buffer = BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=1)
     partial = target.with_suffix(".part")
-    partial.write_bytes(buffer.getvalue())
+    partial.write_bytes(encode_png(np.asarray(image)))
     partial.replace(target)
 
 
