@@ -9,7 +9,12 @@ from inference.networks import GENERATOR_PRESETS, build_generator, count_paramet
 from inference.registry import as_served_input, prepare_for_inference
 
 PICTURE_SIZE = 256
-MATMUL_SIZE = 2048
+# The roofline's rate is the best this machine's GEMM kernels reach: torch.mm on a square and
+# on the seed's 3x3 256-channel conv as the GEMM it becomes (4096 pixels x 2304 taps x 256
+# filters), and that conv itself, which oneDNN may run faster than torch.mm's BLAS (on some
+# CPUs by Winograd, doing fewer multiplications than the FLOPs we count).
+MATMUL_SHAPES = ((2048, 2048, 2048), (4096, 2304, 256))
+SEED_CONV = (256, 64)  # channels, output side
 MATMUL_RUNS = 5
 WARM_UP_RUNS = 2
 TIMED_RUNS = 5
@@ -18,9 +23,9 @@ PRESETS = ("resnet9", "medium", "small", "unet256")
 SEED_TARGET_RATIO = 1.3
 
 
-def matmul_rate(size: int = MATMUL_SIZE, runs: int = MATMUL_RUNS) -> float:
-    """Best fp32 torch.mm rate on the CPU in FLOP/s (2 * size**3 per product)."""
-    left, right = torch.randn(size, size), torch.randn(size, size)
+def matmul_rate(m: int, k: int, n: int, runs: int = MATMUL_RUNS) -> float:
+    """Best fp32 torch.mm rate on the CPU in FLOP/s for an (m x k) @ (k x n) product."""
+    left, right = torch.randn(m, k), torch.randn(k, n)
     with torch.inference_mode():
         torch.mm(left, right)  # warm-up: thread pool, BLAS buffers
         best = float("inf")
@@ -28,7 +33,22 @@ def matmul_rate(size: int = MATMUL_SIZE, runs: int = MATMUL_RUNS) -> float:
             started = time.perf_counter()
             torch.mm(left, right)
             best = min(best, time.perf_counter() - started)
-    return 2 * size**3 / best
+    return 2 * m * k * n / best
+
+
+def conv_rate(channels: int = SEED_CONV[0], side: int = SEED_CONV[1],
+              runs: int = MATMUL_RUNS) -> float:
+    """Best fp32 rate of one 3x3 channels -> channels conv at side x side output, in FLOP/s."""
+    layer = nn.Conv2d(channels, channels, kernel_size=3).eval()
+    batch = torch.randn(1, channels, side + 2, side + 2)
+    with torch.inference_mode():
+        layer(batch)
+        best = float("inf")
+        for _ in range(runs):
+            started = time.perf_counter()
+            layer(batch)
+            best = min(best, time.perf_counter() - started)
+    return 2 * side * side * channels * channels * 9 / best
 
 
 def conv_flops(module: nn.Module, batch: torch.Tensor) -> int:
@@ -83,9 +103,13 @@ def measure_preset(name: str, rate: float) -> dict:
 def run() -> list[dict]:
     """Measure and print the matmul rate and every preset's forward time; returns the rows."""
     threads = torch.get_num_threads()
-    rate = matmul_rate()
-    print(f"matmul rate: {rate / 1e9:.1f} GFLOP/s (fp32 torch.mm {MATMUL_SIZE}x{MATMUL_SIZE}, "
-          f"best of {MATMUL_RUNS}, {threads} threads)")
+    rates = {f"torch.mm {m}x{k} @ {k}x{n}": matmul_rate(m, k, n) for m, k, n in MATMUL_SHAPES}
+    channels, side = SEED_CONV
+    rates[f"conv3x3 {channels}->{channels} at {side}x{side}"] = conv_rate()
+    rate = max(rates.values())
+    measured = ", ".join(f"{name}: {value / 1e9:.1f}" for name, value in rates.items())
+    print(f"GEMM rate (roofline): {rate / 1e9:.1f} GFLOP/s, the best of fp32 {measured} "
+          f"(best of {MATMUL_RUNS} each, {threads} threads)")
     print(f"generator forward, 1x1x{PICTURE_SIZE}x{PICTURE_SIZE}, as served on CPU (fp32), "
           f"median of {TIMED_RUNS} after {WARM_UP_RUNS} warm-up runs:")
     print(f"{'preset':<9}{'parameters':>12}{'GFLOP':>9}{'forward ms':>12}{'roofline ms':>13}"

@@ -1,6 +1,8 @@
 """PatchGAN discriminators (pix2pix NLayerDiscriminator, PixelGAN) that judge (sketch, picture)."""
 from torch import nn
 
+from inference.networks import InstanceNorm
+
 KERNEL_SIZE = 4
 LEAKY_SLOPE = 0.2
 NORMS = ("instance", "batch", "none")
@@ -8,7 +10,7 @@ NORMS = ("instance", "batch", "none")
 
 def _norm_layer(norm: str, channels: int) -> nn.Module:
     if norm == "instance":
-        return nn.InstanceNorm2d(channels, affine=False, track_running_stats=False)
+        return InstanceNorm(channels)
     if norm == "batch":
         return nn.BatchNorm2d(channels)
     return nn.Identity()

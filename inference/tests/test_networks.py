@@ -5,6 +5,7 @@ from torch import nn
 
 from inference.networks import (
     GENERATOR_PRESETS,
+    InstanceNorm,
     ResnetGenerator,
     UnetGenerator,
     build_generator,
@@ -43,7 +44,7 @@ def test_presets_have_their_documented_sizes(preset, parameters):
 def test_seed_generator_norms_have_no_learned_scale_and_pad_by_reflection():
     with torch.device("meta"):
         seed = ResnetGenerator()
-    norms = [layer for layer in seed.modules() if isinstance(layer, nn.InstanceNorm2d)]
+    norms = [layer for layer in seed.modules() if isinstance(layer, InstanceNorm)]
     assert norms and not any(norm.affine for norm in norms)
     assert not any(isinstance(layer, nn.ZeroPad2d) for layer in seed.modules())
     assert sum(isinstance(layer, nn.ReflectionPad2d) for layer in seed.modules()) == 2 + 2 * 9
@@ -113,3 +114,28 @@ def test_init_weights_draws_conv_weights_from_a_narrow_normal_and_zeroes_biases(
     assert weights.std().item() == pytest.approx(0.02, rel=0.05)
     assert weights.mean().abs() < 0.002
     assert all(conv.bias.abs().max() == 0 for conv in convs)
+
+
+@pytest.mark.parametrize("shape", [(2, 8, 16, 24), (1, 3, 5, 7)])
+def test_instance_norm_gives_instance_norm2d_values_and_gradients(shape):
+    torch.manual_seed(0)
+    x = (torch.randn(shape) * 3 + 2).requires_grad_()
+    reference = x.detach().clone().requires_grad_()
+    ours, theirs = InstanceNorm(shape[1])(x), nn.InstanceNorm2d(shape[1])(reference)
+    assert torch.allclose(ours, theirs, atol=1e-5)
+    weights = torch.randn(shape)
+    (ours * weights).sum().backward()
+    (theirs * weights).sum().backward()
+    assert torch.allclose(x.grad, reference.grad, atol=1e-4)
+    assert not list(InstanceNorm(shape[1]).state_dict())  # nothing to save: old weights load
+
+
+def test_seed_state_dict_is_the_same_with_either_norm():
+    with torch.device("meta"):
+        seed = ResnetGenerator()
+        keys = list(seed.state_dict())
+        for module in seed.modules():
+            for name, child in module.named_children():
+                if isinstance(child, InstanceNorm):
+                    setattr(module, name, nn.InstanceNorm2d(child.num_channels))
+    assert list(seed.state_dict()) == keys
