@@ -107,7 +107,7 @@ def save_model(models_dir: Path, category: str, version: str, generator: nn.Modu
     if dtype_name is None:
         raise ValueError(f"dtype must be one of {list(DTYPES)}, got {dtype}")
     card = {**card, "category": category, "version": version, "dtype": dtype_name}
-    card_text = json.dumps(card, indent=2, sort_keys=True)
+    card_text = _card_text(card)  # before any file is written: a card that is not JSON fails
     expected = _build(card).state_dict()
     state = {name: tensor.detach().to("cpu", dtype if tensor.is_floating_point() else None)
              .contiguous() for name, tensor in generator.state_dict().items()}
@@ -133,6 +133,18 @@ def read_card(path: Path) -> dict:
     if not isinstance(card, dict):
         raise ValueError(f"model card {path} must hold a JSON object")
     return card
+
+
+def update_card(path: Path, **fields) -> dict:
+    """Set top-level fields of a model's card (given its .json or .safetensors path), atomically;
+    returns the new card. Workers see the change like any other edit of the files."""
+    card = {**read_card(path), **fields}
+    _write_text_atomically(Path(path).with_suffix(".json"), _card_text(card))
+    return card
+
+
+def _card_text(card: dict) -> str:
+    return json.dumps(card, indent=2, sort_keys=True)
 
 
 def is_trained(card: dict) -> bool:

@@ -198,5 +198,18 @@ def evaluate_model(model_path: Path, source: str, *, data_dir: Path, out: Path |
     return report
 
 
+def card_evaluation(report: dict, command: str) -> dict:
+    """What a model card keeps of an evaluation: the command, what it ran on, the scores."""
+    return {
+        "command": command,
+        "source": report["source"],
+        "sketches": report["sketches"],
+        "metrics": report["metrics"],
+        "baseline": report["baseline"],
+        "sheet": report["contact_sheet"],
+        "evaluated": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
 def report_json(report: dict) -> str:
     return json.dumps(report, indent=2)

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
+from inference.registry import Registry, read_card
 from inference.testing import make_trained_model
 from training.datasets import PairedDataset
 
@@ -88,3 +89,30 @@ def test_evaluate_refuses_what_it_cannot_use(model, tmp_path):
     empty.mkdir()
     with pytest.raises(CommandError, match="no sketches"):
         evaluate(str(model), str(empty))
+
+
+def test_record_writes_the_scores_and_the_command_into_the_model_card(model, settings, tmp_path):
+    write_tiny_dataset(settings.TRAINING_DATA_DIR, name="shapes", pairs=3, val=2, size=SIZE)
+    sheet = tmp_path / "sheet.png"
+    before = read_card(model)
+    report = evaluate(str(model), "shapes", "--out", str(sheet), "--size", str(SIZE), "--record")
+
+    card = read_card(model)
+    evaluation = card.pop("evaluation")
+    assert card == {key: value for key, value in before.items() if key != "evaluation"}
+    assert evaluation["metrics"] == report["metrics"]
+    assert evaluation["baseline"] == report["baseline"]
+    assert evaluation["sketches"] == 2 and evaluation["sheet"] == str(sheet)
+    assert evaluation["command"] == (f"python manage.py evaluate {model} shapes --out {sheet} "
+                                     f"--size {SIZE} --record")
+    assert Registry(model.parent.parent, "cpu").load("panda").card["evaluation"] == evaluation
+
+
+def test_record_refuses_sketches_without_real_pictures_and_keeps_the_card(model, tmp_path):
+    folder = tmp_path / "drawings"
+    folder.mkdir()
+    shape_pair(0, SIZE)[0].save(folder / "kid.png")
+    before = read_card(model)
+    with pytest.raises(CommandError, match="nothing to record"):
+        evaluate(str(model), str(folder), "--size", str(SIZE), "--record")
+    assert read_card(model) == before

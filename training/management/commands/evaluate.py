@@ -4,8 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from inference.registry import PICTURE_SIZE
-from training.evaluate import DEFAULT_ROWS, evaluate_model, report_json
+from inference.registry import PICTURE_SIZE, update_card
+from training.evaluate import DEFAULT_ROWS, card_evaluation, evaluate_model, report_json
 
 
 class Command(BaseCommand):
@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=PICTURE_SIZE,
                             help="picture size the model runs at (default %(default)s)")
         parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+        parser.add_argument("--record", action="store_true",
+                            help="write the metrics, this command and the sheet's path into the "
+                                 "model card's \"evaluation\" field")
 
     def handle(self, *args, **options):
         try:
@@ -34,4 +37,20 @@ class Command(BaseCommand):
             )
         except (ValueError, FileNotFoundError, RuntimeError) as error:
             raise CommandError(str(error)) from error
+        if options["record"]:
+            if report["metrics"] is None:
+                raise CommandError("nothing to record: these sketches have no real pictures")
+            update_card(Path(options["model"]),
+                        evaluation=card_evaluation(report, self.command_line(options)))
         self.stdout.write(report_json(report))
+
+    @staticmethod
+    def command_line(options) -> str:
+        """The command that reproduces this evaluation (defaults left out)."""
+        words = ["python", "manage.py", "evaluate", str(options["model"]), options["sketches"]]
+        if options["out"] is not None:
+            words += ["--out", str(options["out"])]
+        for name, default in (("rows", DEFAULT_ROWS), ("size", PICTURE_SIZE), ("device", "cpu")):
+            if options[name] != default:
+                words += [f"--{name}", str(options[name])]
+        return " ".join(words + ["--record"])
