@@ -33,7 +33,7 @@ def test_each_category_ships_a_small_fp16_trained_model(category):
 
 
 def test_card_records_a_score_under_the_mean_picture_baseline(category):
-    # The goal is a ratio of at most 0.6; the README's table says which models reach
+    # The goal is a ratio of at most 0.6; the README table says which models reach
     # it. Every shipped model must at least use the sketch: beat the average picture.
     evaluation = active_card(category)["evaluation"]
     assert evaluation["sketches"] >= 50

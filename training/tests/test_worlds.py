@@ -11,7 +11,7 @@ from drawapp.protocol import MAX_POINTS_PER_STROKE, Stroke, parse_client_message
 from inference.categories import CATEGORIES
 from inference.rasterize import rasterize
 from training.datasets import DatasetExists, PairedDataset, read_manifest
-from training.worlds import WORLDS, sketch_of
+from training.worlds import WORLDS, car, gemstone, maplestory, shoe, sketch_of, space
 from training.worlds.base import rng_for
 from training.worlds.canvas import Canvas
 from training.worlds.dataset import EDGE_METHOD, make_world_dataset
@@ -100,6 +100,26 @@ def test_sketch_ink_lies_on_the_pictures_edges(category, samples):
         shifted = share_of_ink_near_edges(np.roll(sketch, (37, 53), axis=(0, 1)), edges)
         assert on_edges > 0.85, f"only {on_edges:.0%} of the ink is near a picture edge"
         assert on_edges > shifted + 0.1
+
+
+PAINT_TABLES = {  # world: (the drawn kinds, the table that gives each its colours)
+    "car": (set(car.BODIES), car.PAINT),
+    "shoe": ({(kind, style) for kind in ("sneaker", "hightop") for style in shoe.STYLES}
+             | {("boot", None)}, shoe.COLOURWAYS),
+    "gemstone": (set(gemstone.CUTS), gemstone.STONES),
+    "space": (set(space.SURFACES), space.PALETTES),
+    "maplestory": ({"spiky", "bob", "long", "twintails", "bun"}, maplestory.HAIR),
+    "maplestory outfits": ({"shirt", "dress", "robe"}, maplestory.CLOTHES),
+}
+
+
+@pytest.mark.parametrize("world", PAINT_TABLES)
+def test_every_drawn_kind_has_its_own_colours(world):
+    # The drawing carries no colour: a colour must follow from what is drawn, or the model
+    # learns the average of all paints. Distinct entries keep the world colourful.
+    kinds, table = PAINT_TABLES[world]
+    assert set(table) == kinds
+    assert len({json.dumps(colours) for colours in table.values()}) == len(table)
 
 
 def test_sketch_is_exactly_the_served_rasterization(samples):

@@ -1,5 +1,12 @@
 """Procedural category worlds: a seeded painter per category that makes a picture and the
-child's drawing of it, so every category can be trained without downloading any data."""
+child's drawing of it, so every category can be trained without downloading any data.
+
+The drawing carries no colour, and a generator paints one picture per drawing: a colour the
+drawing cannot show (a coin toss per seed) would teach it the muddy average of all paints.
+So every large painted area takes its colour from something drawn (the kind of car, the cut
+of a gem, a shoe's stripes, a planet's surface, a hairstyle), and the world's variety of
+colours comes from the variety of things drawn; unseen details only nudge the shade.
+"""
 from collections.abc import Callable
 
 from PIL import Image

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from training.worlds.base import SIZE, WHITE, Colour, WorldSample, blend, darker, lighter
 from training.worlds.hand import ChildHand
-from training.worlds.shapes import polyline_length, resample, star
+from training.worlds.shapes import ellipse, polyline_length, resample, star
 
 SUPERSAMPLE = 4  # shape masks are drawn this much larger, then averaged down (anti-aliasing)
 OUTLINE_SPACING = 1.5  # px between outline points when testing what stays visible
@@ -141,6 +141,18 @@ class Canvas:
         self.glow(cx, cy, radius * 0.5, radius * 0.5, colour, 0.55)
         self.fill(star(cx, cy, radius, radius * 0.22, tips=4, angle=angle), colour,
                   edge=None, sketch=sketch, detail=True)
+
+    def cloud(self, cx: float, cy: float, width: float) -> None:
+        """A puffy white cloud of overlapping round puffs, drawn as its outer outline."""
+        puffs = [(-0.3, 0.1, 0.22), (0.0, -0.12, 0.3), (0.3, 0.08, 0.22), (0.05, 0.14, 0.2)]
+        for dx, dy, radius in puffs:
+            self.fill(ellipse(cx + dx * width, cy + dy * width, radius * width, radius * width),
+                      (252, 253, 255), shade=0.08, edge=(215, 225, 240), edge_width=1.2)
+
+    def horizon(self, level: np.ndarray) -> None:
+        """Sketch a line where lay_ground painted a skyline or ground level (one row per column)."""
+        xs = np.arange(SIZE, dtype=np.float64) + 0.5
+        self.outline(np.stack([xs, np.broadcast_to(level, xs.shape)], axis=1)[::4], closed=False)
 
     def finish(self, hand: ChildHand | None = None) -> WorldSample:
         """The picture and the child's strokes along every outline bit still visible."""

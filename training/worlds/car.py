@@ -1,4 +1,5 @@
-"""Car world: a side-view car (sedan, hatchback, van, pickup, sports, bubble) on a sunny road."""
+"""Car world: a side-view car (sedan, hatchback, van, pickup, sports, bubble) on a sunny road,
+each kind in its own paint (a red sports car, a yellow bubble car, a white van)."""
 import numpy as np
 
 from training.worlds.base import (
@@ -17,9 +18,8 @@ from training.worlds.base import (
 from training.worlds.canvas import Canvas
 from training.worlds.shapes import band, ellipse, mirror, rounded_rect, smooth
 
-PAINT = [(220, 40, 45), (40, 100, 220), (250, 200, 40), (60, 170, 80), (250, 130, 30),
-         (140, 70, 190), (240, 120, 170), (30, 170, 170), (236, 236, 236), (45, 45, 55),
-         (175, 180, 192), (110, 185, 240)]
+PAINT = {"sedan": (40, 100, 220), "hatchback": (60, 170, 80), "van": (236, 236, 236),
+         "pickup": (250, 130, 30), "sports": (220, 40, 45), "bubble": (250, 200, 40)}
 TYRE = (32, 32, 36)
 GLASS = (185, 225, 248)
 
@@ -45,44 +45,43 @@ CABIN_HEIGHT = {"sports": 0.75, "van": 0.85, "bubble": 1.0}
 def paint(seed: int) -> WorldSample:
     rng = rng_for(seed)
     ground = rng.uniform(150, 195)
-    canvas = Canvas(rng, _sunny_day(rng, ground))
+    canvas = _sunny_day(rng, ground)
     _road(canvas, rng, ground)
     _car(canvas, rng, ground)
     return canvas.finish()
 
 
-def _sunny_day(rng, ground) -> np.ndarray:
+def _sunny_day(rng, ground) -> Canvas:
+    """Sky, sun and clouds, far hills: everything in it is drawn too, so a model can follow it."""
     horizon = ground - rng.uniform(35, 70)
-    sky = from_hsv(rng.uniform(195, 220), rng.uniform(0.35, 0.6), rng.uniform(0.85, 0.98))
+    sky = from_hsv(rng.uniform(200, 215), rng.uniform(0.4, 0.55), rng.uniform(0.88, 0.96))
     pixels = vertical_gradient(sky, lighter(sky, 0.7), 0, horizon)
     canvas = Canvas(rng, pixels)
     if rng.random() < 0.6:
         sun_x, sun_y = rng.uniform(20, SIZE - 20), rng.uniform(15, 50)
         canvas.glow(sun_x, sun_y, 40, 40, (255, 244, 190), 0.6)
-        canvas.fill(ellipse(sun_x, sun_y, 14, 14), (255, 220, 70), edge=None, sketch=False)
-    for _ in range(int(rng.integers(1, 5))):
-        x, y = rng.uniform(0, SIZE), rng.uniform(15, horizon - 30)
-        for _ in range(4):
-            canvas.glow(x + rng.uniform(-18, 18), y + rng.uniform(-5, 5), rng.uniform(10, 20),
-                        rng.uniform(6, 10), (255, 255, 255), 0.8)
-    hills = from_hsv(rng.uniform(80, 130), 0.45, 0.7)
-    lay_ground(canvas.pixels, skyline(rng, horizon, 14), hills, darker(hills, 0.25), softness=3,
-               end=ground)
-    return canvas.pixels
+        canvas.fill(ellipse(sun_x, sun_y, 14, 14), (255, 220, 70), edge=(230, 170, 40))
+    for _ in range(int(rng.integers(1, 4))):
+        canvas.cloud(rng.uniform(20, SIZE - 20), rng.uniform(20, horizon - 30), rng.uniform(40, 60))
+    hills = from_hsv(rng.uniform(95, 115), 0.45, 0.7)
+    hill_line = skyline(rng, horizon, 14)
+    lay_ground(canvas.pixels, hill_line, hills, darker(hills, 0.25), softness=3, end=ground)
+    canvas.horizon(hill_line)
+    return canvas
 
 
 def _road(canvas: Canvas, rng, ground) -> None:
     top, bottom = ground - rng.uniform(18, 32), ground + rng.uniform(14, 30)
     asphalt = vary(rng, (95, 98, 108), 10)
     road = canvas.fill([(-5, top), (SIZE + 5, top), (SIZE + 5, bottom), (-5, bottom)], asphalt,
-                       to=darker(asphalt, 0.2), edge=darker(asphalt, 0.3), detail=True)
+                       to=darker(asphalt, 0.2), edge=darker(asphalt, 0.3))
     middle, offset = (top + bottom) / 2, rng.uniform(0, 50)
     for x in np.arange(-50 + offset, SIZE + 10, 50):
         canvas.fill(rounded_rect(x, middle - 2, x + 26, middle + 2, 2), (245, 245, 235),
                     edge=None, clip=road, sketch=False)
     if bottom < SIZE:
         canvas.fill([(-5, bottom), (SIZE + 5, bottom), (SIZE + 5, SIZE + 5), (-5, SIZE + 5)],
-                    (110, 170, 80), to=(80, 140, 60), edge=None, sketch=False)
+                    (110, 170, 80), to=(80, 140, 60), edge=None)  # the verge: its edge is drawn
 
 
 def _car(canvas: Canvas, rng, ground) -> None:
@@ -103,7 +102,7 @@ def _car(canvas: Canvas, rng, ground) -> None:
         placed = np.stack([xs, ys], axis=1)
         return mirror(placed, x0 + length / 2) if facing_left else placed
 
-    colour = vary(rng, pick(rng, PAINT), 10)
+    colour = vary(rng, PAINT[kind], 10)
     canvas.glow(x0 + length / 2, ground, length * 0.55, 6, (20, 20, 25), 0.55)
     body = canvas.fill(smooth(place(outline), 3), lighter(colour, 0.15), to=darker(colour, 0.3),
                        edge=darker(colour, 0.55), edge_width=1.8)

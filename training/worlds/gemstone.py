@@ -1,4 +1,5 @@
-"""Gemstone world: faceted gems (brilliant, step and profile cuts) sparkling on dark velvet."""
+"""Gemstone world: faceted gems (brilliant, step and profile cuts) sparkling on dark velvet,
+each cut its own stone (a ruby oval, an emerald step cut, a sapphire pear)."""
 import math
 
 import numpy as np
@@ -17,9 +18,12 @@ from training.worlds.base import (
 from training.worlds.canvas import Canvas
 from training.worlds.shapes import ellipse, leaf, resample, rounded_rect
 
-STONES = [(225, 30, 60), (40, 85, 225), (30, 185, 105), (150, 60, 215), (250, 185, 40),
-          (80, 210, 235), (215, 235, 250), (250, 110, 185), (250, 130, 30), (150, 215, 50)]
-VELVET = [(45, 12, 60), (12, 18, 55), (55, 10, 25), (8, 40, 45), (20, 20, 26), (30, 12, 40)]
+STONES = {"profile": (80, 210, 235), "round": (215, 235, 250), "oval": (225, 30, 60),
+          "pear": (40, 85, 225), "heart": (250, 110, 185), "marquise": (150, 60, 215),
+          "princess": (250, 185, 40), "emerald": (30, 185, 105)}
+CUTS = ("profile", "profile", "round", "oval", "pear", "heart", "marquise", "princess",
+        "emerald")  # side views twice as often
+VELVET = (34, 14, 48)  # one deep plum cloth: the drawing never shows the cloth
 LIGHT_ANGLE = -135.0  # degrees: light from the upper left
 
 
@@ -28,19 +32,19 @@ def paint(seed: int) -> WorldSample:
     canvas = Canvas(rng, _velvet(rng))
     gems = _layout(rng)
     for cx, cy, size in gems:
-        stone = vary(rng, pick(rng, STONES), 10)
+        cut = pick(rng, CUTS)
+        stone = vary(rng, STONES[cut], 10)
         canvas.glow(cx + size * 0.1, cy + size * 0.2, size * 0.7, size * 0.55, stone, 0.35)
-        cut = pick(rng, ["profile", "profile", "round", "oval", "pear", "heart", "marquise",
-                         "princess", "emerald"])
         if cut == "profile":
             _profile(canvas, rng, cx, cy, size, stone)
         elif cut == "emerald":
             _step_cut(canvas, rng, cx, cy, size, stone)
         else:
             _brilliant(canvas, rng, _girdle(cut, cx, cy, size, rng), stone)
-        for _ in range(int(rng.integers(1, 4))):
+        for _ in range(int(rng.integers(1, 4))):  # drawn like the twinkles: a child draws shine
             at = (cx + rng.uniform(-0.35, 0.35) * size, cy + rng.uniform(-0.35, 0.2) * size)
-            canvas.sparkle(*at, rng.uniform(0.08, 0.14) * size, angle=rng.uniform(-10, 10))
+            canvas.sparkle(*at, rng.uniform(0.08, 0.14) * size, angle=rng.uniform(-10, 10),
+                           sketch=True)
     for _ in range(int(rng.integers(0, 4))):  # twinkles around the gems, drawn as little stars
         x, y = rng.uniform(15, SIZE - 15), rng.uniform(15, SIZE - 15)
         if all(math.hypot(x - cx, y - cy) > 0.62 * size for cx, cy, size in gems):
@@ -49,7 +53,7 @@ def paint(seed: int) -> WorldSample:
 
 
 def _velvet(rng) -> np.ndarray:
-    cloth = vary(rng, pick(rng, VELVET), 6)
+    cloth = vary(rng, VELVET, 6)
     folds = smooth_noise(rng, 4)
     axis = np.arange(SIZE, dtype=np.float32) + 0.5
     centre = SIZE / 2 + rng.uniform(-30, 30, 2)

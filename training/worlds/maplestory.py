@@ -1,4 +1,5 @@
-"""MapleStory world: chibi adventurers (big head, big eyes, bright hair, tiny limbs) outdoors."""
+"""MapleStory world: chibi adventurers (big head, big eyes, bright hair, tiny limbs) outdoors;
+each hairstyle has its hair colour and each outfit its clothes (blond spikes, a pink dress)."""
 import numpy as np
 
 from training.worlds.base import (
@@ -27,39 +28,41 @@ from training.worlds.shapes import (
     star,
 )
 
-HAIR = [(95, 60, 35), (40, 35, 40), (245, 205, 95), (240, 130, 50), (245, 150, 190),
-        (90, 140, 235), (215, 220, 235), (90, 185, 120), (150, 95, 205), (205, 50, 55)]
-SKIN = [(255, 224, 200), (250, 210, 180), (235, 185, 150), (200, 145, 110), (150, 100, 75)]
+HAIR = {"spiky": (245, 205, 95), "bob": (95, 60, 35), "long": (245, 150, 190),
+        "twintails": (90, 140, 235), "bun": (40, 35, 40)}
+SKIN = (252, 218, 192)  # one storybook skin tone: the drawing cannot say which
 EYES = [(60, 120, 220), (70, 160, 90), (150, 90, 50), (170, 70, 200), (220, 70, 80),
         (40, 40, 60), (40, 170, 180)]
-CLOTHES = [(220, 60, 70), (60, 110, 220), (250, 200, 60), (80, 170, 100), (160, 90, 210),
-           (245, 140, 180), (250, 150, 50), (240, 240, 245), (60, 60, 75), (120, 80, 50)]
-SHOES = [(110, 70, 40), (50, 45, 50), (200, 60, 60), (240, 240, 240)]
+CLOTHES = {"shirt": ((220, 60, 70), (60, 110, 220)), "dress": ((245, 140, 180), (245, 140, 180)),
+           "robe": ((160, 90, 210), (120, 80, 50))}  # outfit -> top, bottom
+SHOES = (110, 70, 40)
+WIZARD_FELT, BEANIE_WOOL = (90, 70, 190), (220, 60, 70)
 
 
 def paint(seed: int) -> WorldSample:
     rng = rng_for(seed)
-    canvas = Canvas(rng, _meadow(rng))
+    canvas = _meadow(rng)
     _character(canvas, rng)
     return canvas.finish()
 
 
-def _meadow(rng) -> np.ndarray:
-    """A bright storybook day: sky, soft clouds, a far green hill line, a grassy ground."""
-    sky = from_hsv(rng.uniform(185, 215), rng.uniform(0.3, 0.5), 0.97)
+def _meadow(rng) -> Canvas:
+    """A bright storybook day: sky, clouds, a far green hill line, a grassy ground; the clouds,
+    hill line and ground line are drawn too, so a model can follow them."""
+    sky = from_hsv(rng.uniform(195, 210), rng.uniform(0.3, 0.45), 0.97)
     ground = rng.uniform(195, 225)
     pixels = vertical_gradient(sky, lighter(sky, 0.65), 0, ground)
     canvas = Canvas(rng, pixels)
-    for _ in range(int(rng.integers(2, 5))):
-        x, y = rng.uniform(0, SIZE), rng.uniform(15, ground - 60)
-        for _ in range(4):
-            canvas.glow(x + rng.uniform(-16, 16), y + rng.uniform(-5, 5), rng.uniform(9, 18),
-                        rng.uniform(6, 9), (255, 255, 255), 0.85)
-    hill = from_hsv(rng.uniform(85, 125), 0.35, 0.8)
-    lay_ground(canvas.pixels, skyline(rng, ground - 25, 25), hill, darker(hill, 0.1), softness=4)
-    grass = from_hsv(rng.uniform(85, 115), 0.6, 0.75)
+    for _ in range(int(rng.integers(1, 4))):
+        canvas.cloud(rng.uniform(20, SIZE - 20), rng.uniform(20, ground - 70), rng.uniform(35, 55))
+    hill = from_hsv(rng.uniform(95, 115), 0.35, 0.8)
+    hill_line = skyline(rng, ground - 25, 25)
+    lay_ground(canvas.pixels, hill_line, hill, darker(hill, 0.1), softness=4)
+    canvas.horizon(hill_line)
+    grass = from_hsv(rng.uniform(95, 110), 0.6, 0.75)
     lay_ground(canvas.pixels, ground, lighter(grass, 0.15), darker(grass, 0.2))
-    return canvas.pixels
+    canvas.horizon(np.full(SIZE, ground))
+    return canvas
 
 
 def _character(canvas: Canvas, rng) -> None:
@@ -72,16 +75,19 @@ def _character(canvas: Canvas, rng) -> None:
     cx = SIZE / 2 + rng.uniform(-1, 1) * max(SIZE / 2 - radius * 1.35, 0)
     top = rng.uniform(4, max(SIZE - height - 2, 5))
     hy = top + above + radius * 1.05
+    hairstyle = pick(rng, [style for style in HAIR if style != "bun" or not hat])
+    outfit = pick(rng, ["shirt", "shirt", "dress", "robe"])
+    top_colour, bottom_colour = CLOTHES[outfit]
     look = {
         "hat": hat,
-        "skin": vary(rng, pick(rng, SKIN), 5),
-        "hair": vary(rng, pick(rng, HAIR), 12),
+        "skin": vary(rng, SKIN, 4),
+        "hair": vary(rng, HAIR[hairstyle], 10),
         "eyes": vary(rng, pick(rng, EYES), 12),
-        "top": vary(rng, pick(rng, CLOTHES), 10),
-        "bottom": vary(rng, pick(rng, CLOTHES), 10),
-        "shoes": vary(rng, pick(rng, SHOES), 8),
-        "hairstyle": pick(rng, ["spiky", "bob", "long", "twintails"] + ([] if hat else ["bun"])),
-        "outfit": pick(rng, ["shirt", "shirt", "dress", "robe"]),
+        "top": vary(rng, top_colour, 8),
+        "bottom": vary(rng, bottom_colour, 8),
+        "shoes": vary(rng, SHOES, 8),
+        "hairstyle": hairstyle,
+        "outfit": outfit,
     }
     canvas.glow(cx, top + height, radius * 0.9, radius * 0.14, (20, 50, 20), 0.4)
     _back_hair(canvas, rng, cx, hy, radius, look)
@@ -284,7 +290,7 @@ def _bangs(canvas: Canvas, rng, cx, hy, radius, hair, style) -> None:
 
 
 def _wizard_hat(canvas: Canvas, rng, cx, hy, radius) -> None:
-    felt = vary(rng, pick(rng, [(90, 70, 190), (60, 90, 200), (150, 60, 170), (50, 50, 70)]), 10)
+    felt = vary(rng, WIZARD_FELT, 10)
     base = hy - radius * 0.72
     canvas.fill(ellipse(cx, base, radius * 1.35, radius * 0.24), felt, shade=0.2,
                 edge=darker(felt, 0.5))
@@ -301,7 +307,7 @@ def _wizard_hat(canvas: Canvas, rng, cx, hy, radius) -> None:
 
 
 def _beanie(canvas: Canvas, rng, cx, hy, radius) -> None:
-    wool = vary(rng, pick(rng, CLOTHES), 10)
+    wool = vary(rng, BEANIE_WOOL, 10)
     dome = ellipse(cx, hy - radius * 0.45, radius * 1.08, radius * 0.8, start=180, end=360)
     canvas.fill(ellipse(cx, hy - radius * 1.25, radius * 0.2, radius * 0.2), lighter(wool, 0.5),
                 shade=0.2, edge=darker(wool, 0.4))

@@ -1,4 +1,6 @@
-"""Shoe world: side-view sneakers, high-tops and boots in many colourways, on a studio floor."""
+"""Shoe world: side-view sneakers, high-tops and boots on a studio floor, each kind and stripe
+style in its own colourway (a canvas sneaker with a red sweep, a high-top with orange stripes,
+a brown boot)."""
 import numpy as np
 
 from training.worlds.base import (
@@ -33,27 +35,40 @@ UPPERS = {
 LACES = {"sneaker": ((0.42, -0.98), (0.63, -0.76)), "hightop": ((0.43, -1.55), (0.63, -0.76)),
          "boot": ((0.36, -1.9), (0.63, -0.74))}
 TONGUE = {"sneaker": (0.36, -1.2), "hightop": (0.38, -1.95), "boot": (0.3, -2.25)}
-BRIGHT = [(230, 50, 60), (40, 110, 230), (250, 205, 45), (60, 180, 90), (250, 140, 40),
-          (150, 80, 200), (245, 130, 185), (35, 185, 195), (245, 245, 245), (40, 40, 50)]
-BOOT = [(130, 82, 45), (90, 60, 40), (175, 125, 75), (45, 45, 50), (150, 40, 45), (70, 90, 60),
-        (220, 190, 140)]
-SOLES = [(250, 250, 248), (240, 236, 225), (200, 150, 90), (45, 45, 50), (230, 230, 230)]
+STYLES = ("sweep", "stripes", "badge")
+WHITE_SOLE, GUM_SOLE, DARK_SOLE = (248, 248, 246), (200, 150, 90), (45, 45, 50)
+# (kind, style) -> upper, accent, lace, sole. Canvas uppers with a coloured sweep, stripes or
+# badge: the accent is drawn where it is painted, and a big upper in one colour the drawing
+# cannot show would only teach the average of all paints.
+CANVAS = (246, 246, 244)
+COLOURWAYS = {
+    ("sneaker", "sweep"): (CANVAS, (230, 50, 60), (250, 250, 250), WHITE_SOLE),
+    ("sneaker", "stripes"): (CANVAS, (40, 110, 230), (250, 250, 250), WHITE_SOLE),
+    ("sneaker", "badge"): (CANVAS, (60, 180, 90), (250, 250, 250), GUM_SOLE),
+    ("hightop", "sweep"): (CANVAS, (40, 40, 50), (250, 250, 250), WHITE_SOLE),
+    ("hightop", "stripes"): (CANVAS, (250, 140, 40), (250, 250, 250), WHITE_SOLE),
+    ("hightop", "badge"): (CANVAS, (150, 80, 200), (40, 40, 45), WHITE_SOLE),
+    ("boot", None): ((130, 82, 45), (91, 57, 31), (200, 160, 90), (60, 45, 35)),
+}
 
 
 def paint(seed: int) -> WorldSample:
     rng = rng_for(seed)
     kind = pick(rng, ["sneaker", "sneaker", "hightop", "boot"])
-    canvas = Canvas(rng, _studio(rng))
+    canvas = _studio(rng)
     _shoe(canvas, rng, kind)
     return canvas.finish()
 
 
-def _studio(rng) -> np.ndarray:
-    wall = from_hsv(rng.uniform(0, 360), rng.uniform(0.08, 0.3), rng.uniform(0.85, 0.98))
+def _studio(rng) -> Canvas:
+    """A warm studio wall meeting the floor along a line that is drawn too."""
+    wall = from_hsv(rng.uniform(25, 45), rng.uniform(0.05, 0.14), rng.uniform(0.88, 0.95))
     floor_line = rng.uniform(150, 200)
     pixels = vertical_gradient(lighter(wall, 0.4), wall, 0, floor_line)
-    lay_ground(pixels, floor_line, darker(wall, 0.08), darker(wall, 0.2), softness=8)
-    return pixels
+    lay_ground(pixels, floor_line, darker(wall, 0.18), darker(wall, 0.28), softness=1)
+    canvas = Canvas(rng, pixels)
+    canvas.horizon(np.full(SIZE, floor_line))
+    return canvas
 
 
 def _shoe(canvas: Canvas, rng, kind: str) -> None:
@@ -73,7 +88,8 @@ def _shoe(canvas: Canvas, rng, kind: str) -> None:
         placed = rotate(placed, tilt, (SIZE / 2, floor))
         return mirror(placed) if flip else placed
 
-    colourway = _colourway(rng, kind)
+    style = None if kind == "boot" else pick(rng, STYLES)
+    colourway = _colourway(rng, kind, style)
     canvas.glow(*place([(0.5, sole)], 1.0)[0], length * 0.55, sole * 0.9, (0, 0, 0), 0.35)
     throat_start, throat_end = place(LACES[kind])
     tip = place([TONGUE[kind]])[0]
@@ -100,15 +116,10 @@ def _shoe(canvas: Canvas, rng, kind: str) -> None:
                 clip=sole_shape, detail=True)
 
 
-def _colourway(rng, kind: str) -> dict:
-    if kind == "boot":
-        upper = vary(rng, pick(rng, BOOT), 10)
-        return {"upper": upper, "accent": darker(upper, 0.3), "lace": vary(rng, (200, 160, 90)),
-                "sole": vary(rng, pick(rng, [(60, 45, 35), (40, 40, 40), (200, 150, 90)]), 8)}
-    upper, accent = (vary(rng, colour, 10) for colour in rng.permutation(BRIGHT)[:2])
-    return {"upper": upper, "accent": accent,
-            "lace": pick(rng, [(250, 250, 250), accent, (40, 40, 45)]),
-            "sole": vary(rng, pick(rng, SOLES), 6)}
+def _colourway(rng, kind: str, style: str | None) -> dict:
+    upper, accent, lace, sole = COLOURWAYS[kind, style]
+    return {"upper": vary(rng, upper, 8), "accent": vary(rng, accent, 8), "lace": lace,
+            "sole": vary(rng, sole, 6), "style": style}
 
 
 def _decorations(canvas: Canvas, rng, place, upper, kind, colourway, height) -> None:
@@ -129,12 +140,12 @@ def _decorations(canvas: Canvas, rng, place, upper, kind, colourway, height) -> 
         tab = place([(0.0, -2.08), (0.06, -2.3), (0.13, -2.08)], height)
         canvas.line(bezier(*tab, steps=10), darker(colourway["upper"], 0.3), 3.0, detail=True)
         return
-    style = rng.integers(3)
-    if style == 0:  # a sweeping stripe
+    style = colourway["style"]
+    if style == "sweep":
         swoosh = place([(0.2, -0.2), (0.55, -0.15), (0.85, -0.62)], height)
         canvas.fill(band(bezier(*swoosh, steps=16), 0.22 * height), accent, edge=edge,
                     clip=upper)
-    elif style == 1:  # three stripes
+    elif style == "stripes":
         for k in range(3):
             x = 0.38 + k * 0.08
             canvas.fill(band(place([(x, -0.1), (x + 0.1, -0.82)], height), 0.07 * height * 2.5),

@@ -1,4 +1,6 @@
-"""Space world: banded and ringed planets, cratered moons and stars in glowing nebula night."""
+"""Space world: banded and ringed planets, cratered moons and stars in glowing nebula night;
+a planet's paint follows its drawn surface (golden ringed giants, orange banded ones, rusty
+cratered worlds, blue ocean worlds)."""
 import math
 
 import numpy as np
@@ -19,13 +21,18 @@ from training.worlds.base import (
 from training.worlds.canvas import Canvas
 from training.worlds.shapes import blob, ellipse, rotate, star
 
-GAS_GIANTS = [[(232, 178, 120), (196, 120, 78), (245, 220, 170)],
-              [(120, 170, 240), (80, 115, 215), (175, 215, 250)],
-              [(232, 135, 185), (175, 95, 205), (250, 195, 225)],
-              [(130, 220, 190), (60, 160, 150), (200, 245, 225)],
-              [(250, 205, 95), (228, 148, 62), (255, 236, 170)]]
-RINGS = [(225, 205, 160), (200, 200, 215), (240, 225, 190), (180, 215, 235)]
-NEBULA = [(150, 60, 210), (230, 80, 150), (40, 160, 210), (70, 90, 230), (220, 120, 60)]
+# kind of planet -> its body, band and light colours (a little banded planet is "small")
+PALETTES = {
+    "ringed": [(250, 205, 95), (228, 148, 62), (255, 236, 170)],
+    "banded": [(232, 178, 120), (196, 120, 78), (245, 220, 170)],
+    "small": [(130, 220, 190), (60, 160, 150), (200, 245, 225)],
+    "rocky": [(205, 115, 80), (160, 80, 60), (235, 165, 125)],
+    "earthy": [(120, 170, 240), (80, 115, 215), (175, 215, 250)],
+}
+SURFACES = {"ringed": "banded", "banded": "banded", "small": "banded", "rocky": "craters",
+            "earthy": "ocean"}
+RING = (225, 205, 160)
+NEBULA = (150, 60, 210)  # one violet glow: the drawing never shows the nebula
 
 
 def paint(seed: int) -> WorldSample:
@@ -36,7 +43,7 @@ def paint(seed: int) -> WorldSample:
         if kind == "moon":
             _moon(canvas, rng, cx, cy, radius)
         else:
-            _planet(canvas, rng, cx, cy, radius, ringed=kind == "ringed")
+            _planet(canvas, rng, cx, cy, radius, kind)
     for _ in range(int(rng.integers(0, 5))):
         x, y = rng.uniform(12, SIZE - 12), rng.uniform(12, SIZE - 12)
         if all(math.hypot(x - bx, y - by) > radius * _reach(kind) + 14
@@ -55,7 +62,7 @@ def _night_sky(rng) -> np.ndarray:
     pixels = vertical_gradient(top, darker(top, 0.5))
     for _ in range(int(rng.integers(1, 3))):
         cloud = smooth_noise(rng, int(rng.integers(3, 6))) ** 2.5
-        blend(pixels, vary(rng, pick(rng, NEBULA), 15), cloud * rng.uniform(0.35, 0.6))
+        blend(pixels, vary(rng, NEBULA, 15), cloud * rng.uniform(0.3, 0.5))
     count = int(rng.integers(120, 260))
     xs, ys = rng.integers(0, SIZE, count), rng.integers(0, SIZE, count)
     brightness = rng.uniform(90, 255, count) * rng.uniform(0.4, 1.0, count)
@@ -86,20 +93,23 @@ def _layout(rng) -> list[tuple[str, float, float, float]]:
     return bodies
 
 
-def _planet(canvas: Canvas, rng, cx, cy, radius, ringed: bool) -> None:
+def _planet(canvas: Canvas, rng, cx, cy, radius, kind: str) -> None:
     tilt = rng.uniform(-25, 25)
-    light = rng.uniform(0, 2 * np.pi)  # direction the sunlight comes from
-    palette = [vary(rng, colour, 10) for colour in pick(rng, GAS_GIANTS)]
+    # the sunlight comes from the upper left, as in a picture book (its side is never drawn)
+    light = np.radians(rng.uniform(-155, -115))
+    ringed = kind == "ringed"
+    kind = "small" if radius < 30 else kind
+    palette = [vary(rng, colour, 10) for colour in PALETTES[kind]]
     canvas.glow(cx, cy, radius * 1.15, radius * 1.15, lighter(palette[0], 0.3), 0.35)
     ring_parts = _ring(canvas, rng, cx, cy, radius, tilt) if ringed else None
     if ring_parts:
         ring_parts("back")
     body = canvas.fill(ellipse(cx, cy, radius, radius), palette[0], shade=0.2,
                        edge=darker(palette[0], 0.5), edge_width=1.6)
-    if radius < 30:
+    if kind == "small":
         _bands(canvas, rng, cx, cy, radius, tilt, palette, body, count=2)
     else:
-        _surface(canvas, rng, cx, cy, radius, tilt, palette, body)
+        _surface(canvas, rng, cx, cy, radius, tilt, palette, body, SURFACES[kind])
     dark = (cx - math.cos(light) * radius, cy - math.sin(light) * radius)
     canvas.glow(*dark, radius * 1.0, radius * 1.0, (5, 5, 20), 0.75, clip=body)
     shine = (cx + math.cos(light) * radius * 0.45, cy + math.sin(light) * radius * 0.45)
@@ -108,9 +118,8 @@ def _planet(canvas: Canvas, rng, cx, cy, radius, ringed: bool) -> None:
         ring_parts("front")
 
 
-def _surface(canvas: Canvas, rng, cx, cy, radius, tilt, palette, body) -> None:
-    style = rng.random()
-    if style < 0.6:
+def _surface(canvas: Canvas, rng, cx, cy, radius, tilt, palette, body, surface: str) -> None:
+    if surface == "banded":
         _bands(canvas, rng, cx, cy, radius, tilt, palette, body, count=int(rng.integers(3, 6)))
         if rng.random() < 0.5:  # a great storm
             spot = rotate([(rng.uniform(-0.4, 0.4) * radius, rng.uniform(0.1, 0.4) * radius)],
@@ -118,7 +127,7 @@ def _surface(canvas: Canvas, rng, cx, cy, radius, tilt, palette, body) -> None:
             canvas.fill(ellipse(*spot, radius * 0.2, radius * 0.11, angle=tilt),
                         darker(palette[1], 0.15), shade=0.3, edge=darker(palette[1], 0.45),
                         clip=body, detail=True)
-    elif style < 0.8:  # rocky: craters
+    elif surface == "craters":
         for _ in range(int(rng.integers(3, 7))):
             _crater(canvas, rng, cx, cy, radius, palette[1], body)
     else:  # oceans and islands
@@ -164,7 +173,7 @@ def _ring(canvas: Canvas, rng, cx, cy, radius, tilt):
     flat = rng.uniform(0.22, 0.34)
     width = radius * rng.uniform(0.22, 0.36)
     middle = outer - width / 2
-    colour = vary(rng, pick(rng, RINGS), 10)
+    colour = vary(rng, RING, 10)
     reach = outer * 1.5
     # the back half reaches a little past the middle so the two halves meet without a seam
     halves = {name: canvas.region(rotate([(-reach, start), (reach, start), (reach, sign * reach),
