@@ -36,7 +36,7 @@ LACES = {"sneaker": ((0.42, -0.98), (0.63, -0.76)), "hightop": ((0.43, -1.55), (
          "boot": ((0.36, -1.9), (0.63, -0.74))}
 TONGUE = {"sneaker": (0.36, -1.2), "hightop": (0.38, -1.95), "boot": (0.3, -2.25)}
 STYLES = ("sweep", "stripes", "badge")
-WHITE_SOLE, GUM_SOLE, DARK_SOLE = (248, 248, 246), (200, 150, 90), (45, 45, 50)
+WHITE_SOLE, GUM_SOLE = (248, 248, 246), (200, 150, 90)
 # (kind, style) -> upper, accent, lace, sole. Canvas uppers with a coloured sweep, stripes or
 # badge: the accent is drawn where it is painted, and a big upper in one colour the drawing
 # cannot show would only teach the average of all paints.
