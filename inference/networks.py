@@ -66,22 +66,28 @@ class ResnetBlock(nn.Module):
 class ResnetGenerator(nn.Module):
     """c7s1-ngf, d(2ngf), d(4ngf), R(4ngf) x n_blocks, u(2ngf), u(ngf), c7s1-out, tanh.
 
-    In: N x in_channels x H x W sketch in [0, 1], H and W multiples of 4.
+    In: N x in_channels x H x W sketch in [0, 1], H and W multiples of 2 ** n_downsampling.
     Out: N x out_channels x H x W picture in [-1, 1].
-    The seed configuration (1 -> 3, ngf 64, 9 blocks) has 11,371,907 parameters.
+    The seed configuration (1 -> 3, ngf 64, 9 blocks, 2 downsamplings) has 11,371,907
+    parameters. Each further downsampling doubles the channels and the reach of the residual
+    blocks (for pictures whose parts are wider than the blocks can see) at about the same
+    FLOPs per block.
     """
 
     def __init__(self, in_channels: int = 1, out_channels: int = 3, ngf: int = 64,
-                 n_blocks: int = 9):
+                 n_blocks: int = 9, n_downsampling: int = 2):
         super().__init__()
         _require_positive(in_channels=in_channels, out_channels=out_channels, ngf=ngf,
-                          n_blocks=n_blocks)
+                          n_blocks=n_blocks, n_downsampling=n_downsampling)
         self.in_channels = in_channels
+        self.multiple = 2 ** n_downsampling
         layers = [nn.ReflectionPad2d(3), *_conv_norm_relu(in_channels, ngf, kernel_size=7)]
-        layers += _conv_norm_relu(ngf, ngf * 2, kernel_size=3, stride=2, padding=1)
-        layers += _conv_norm_relu(ngf * 2, ngf * 4, kernel_size=3, stride=2, padding=1)
-        layers += [ResnetBlock(ngf * 4) for _ in range(n_blocks)]
-        for channels in (ngf * 4, ngf * 2):
+        for level in range(n_downsampling):
+            channels = ngf * 2 ** level
+            layers += _conv_norm_relu(channels, channels * 2, kernel_size=3, stride=2, padding=1)
+        layers += [ResnetBlock(ngf * self.multiple) for _ in range(n_blocks)]
+        for level in reversed(range(n_downsampling)):
+            channels = ngf * 2 ** (level + 1)
             layers += [
                 nn.ConvTranspose2d(channels, channels // 2, kernel_size=3, stride=2, padding=1,
                                    output_padding=1, bias=True),
@@ -92,7 +98,7 @@ class ResnetGenerator(nn.Module):
         self.model = nn.Sequential(*layers)
 
     def forward(self, x: Tensor) -> Tensor:
-        _check_input(x, self.in_channels, 4)
+        _check_input(x, self.in_channels, self.multiple)
         return self.model(x)
 
 
@@ -177,6 +183,14 @@ def build_generator(architecture: str, **arguments) -> nn.Module:
         return _CONSTRUCTORS[architecture](**arguments)
     except TypeError as error:
         raise ValueError(f"bad arguments for a {architecture} generator: {error}") from error
+
+
+def size_multiple(architecture: str, arguments: dict) -> int:
+    """What a picture's height and width must be a multiple of for this generator."""
+    name, default = ("num_downs", 8) if architecture == "unet" else ("n_downsampling", 2)
+    halvings = arguments.get(name, default)
+    _require_positive(**{name: halvings})
+    return 2 ** halvings
 
 
 def count_parameters(module: nn.Module) -> int:

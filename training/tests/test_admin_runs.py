@@ -179,6 +179,7 @@ def test_a_finished_run_cannot_be_cancelled_or_resumed(trainer_client, retrain_d
     ({"epochs": 2}, "Give steps or epochs, not both."),
     ({"generator_args": "[4, 1]"}, "must be a JSON object"),
     ({"image_size": 30}, "image size must be a multiple of 4"),
+    ({"image_size": 36, "generator_args": '{"n_downsampling": 3}'}, "multiple of 8, not 36"),
     ({"batch_size": 0}, "greater than or equal to 1"),
 ])
 def test_retrain_form_explains_options_that_cannot_train(trainer_client, retrain_dirs,

@@ -135,6 +135,16 @@ def test_a_unet_needs_an_image_size_it_can_halve_all_the_way(tmp_path):
     assert Trainer(unet, runs_dir=tmp_path / "runs", export=False).train().step == 2
 
 
+def test_a_resnet_with_three_halvings_needs_an_image_size_that_divides_by_8(tmp_path):
+    dataset = write_tiny_dataset(tmp_path / "data", pairs=2, val=1, size=32)
+    arguments = {"ngf": 4, "n_blocks": 1, "n_downsampling": 3}
+    with pytest.raises(ValueError, match="multiple of 8, not 20"):
+        Trainer(tiny_config(str(dataset), architecture="resnet", generator_args=arguments,
+                            image_size=20), runs_dir=tmp_path / "runs", export=False)
+    resnet = tiny_config(str(dataset), architecture="resnet", generator_args=arguments, steps=2)
+    assert Trainer(resnet, runs_dir=tmp_path / "runs", export=False).train().step == 2
+
+
 def test_an_existing_model_version_is_never_overwritten(tmp_path):
     dataset = write_tiny_dataset(tmp_path / "data", pairs=2, val=1, size=32)
     existing = tmp_path / "models" / "panda" / "v1.safetensors"
