@@ -142,6 +142,7 @@ class UnetGenerator(nn.Module):
             raise ValueError(f"num_downs must be an integer >= 5, got {num_downs!r}")
         self.in_channels = in_channels
         self.num_downs = num_downs
+        self.multiple = 2 ** num_downs
         widths = [ngf, ngf * 2, ngf * 4] + [ngf * 8] * (num_downs - 3)
         last = num_downs - 1
         self.down = nn.ModuleList(
@@ -158,7 +159,7 @@ class UnetGenerator(nn.Module):
         )
 
     def forward(self, x: Tensor) -> Tensor:
-        _check_input(x, self.in_channels, 2**self.num_downs)
+        _check_input(x, self.in_channels, self.multiple)
         skips = []
         for step in self.down:
             x = step(x)
@@ -186,11 +187,10 @@ def build_generator(architecture: str, **arguments) -> nn.Module:
 
 
 def size_multiple(architecture: str, arguments: dict) -> int:
-    """What a picture's height and width must be a multiple of for this generator."""
-    name, default = ("num_downs", 8) if architecture == "unet" else ("n_downsampling", 2)
-    halvings = arguments.get(name, default)
-    _require_positive(**{name: halvings})
-    return 2 ** halvings
+    """What a picture's height and width must be a multiple of for this generator; raises
+    ValueError, as build_generator does, for arguments it cannot be built with."""
+    with torch.device("meta"):  # the constructor's own defaults and checks, no weights
+        return build_generator(architecture, **arguments).multiple
 
 
 def count_parameters(module: nn.Module) -> int:

@@ -197,7 +197,7 @@ def serving_dtype(device: torch.device) -> torch.dtype:
 
 def serving_memory_format(device: torch.device) -> torch.memory_format:
     """channels_last everywhere: cuDNN's fp16 tensor-core convolutions want it, and oneDNN's
-    CPU convolutions run 10-15% faster in it (bench/forward.py measures both formats)."""
+    CPU convolutions run faster in it (bench/forward.py prints both layouts)."""
     del device
     return torch.channels_last
 

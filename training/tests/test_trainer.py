@@ -128,8 +128,8 @@ def test_loader_workers_give_the_same_batches_as_the_main_process(tmp_path):
 def test_a_unet_needs_an_image_size_it_can_halve_all_the_way(tmp_path):
     dataset = write_tiny_dataset(tmp_path / "data", pairs=2, val=1, size=32)
     with pytest.raises(ValueError, match="multiple of 256"):
-        Trainer(tiny_config(str(dataset), architecture=None, generator="unet256"),
-                runs_dir=tmp_path / "runs", export=False)
+        Trainer(tiny_config(str(dataset), architecture=None, generator="unet256",
+                            generator_args={}), runs_dir=tmp_path / "runs", export=False)
     unet = tiny_config(str(dataset), architecture="unet", generator_args={"ngf": 4, "num_downs": 5},
                        steps=2)
     assert Trainer(unet, runs_dir=tmp_path / "runs", export=False).train().step == 2
