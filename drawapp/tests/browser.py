@@ -134,8 +134,15 @@ class Page:
     def picture(self):
         return self.driver.execute_script(PICTURE)
 
+    def find(self, test_id: str):
+        """The element with this test id, waiting for it: a click that navigates returns before
+        the next page has loaded, so an immediate lookup can still see the old page."""
+        selector = f"[data-testid={test_id}]"
+        return self.wait_until(
+            lambda: self.driver.find_elements(By.CSS_SELECTOR, selector), selector)[0]
+
     def click(self, test_id: str):
-        self.driver.find_element(By.CSS_SELECTOR, f"[data-testid={test_id}]").click()
+        self.find(test_id).click()
 
     def _offset(self, x: float, y: float) -> tuple[int, int]:
         """Offsets from the canvas centre (WebDriver's origin) for a point in [0, 1]."""

@@ -32,10 +32,6 @@ def school(django_user_model):
     return teacher, classroom, kid
 
 
-def find(driver, test_id: str):
-    return driver.find_element(By.CSS_SELECTOR, f"[data-testid={test_id}]")
-
-
 def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     studio_url, browser, default_badges, django_user_model, settings
 ):
@@ -47,12 +43,12 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
 
     # The kid joins: class code, name, three pictures.
     browser.get(base_url + "/join/")
-    find(browser, "join-code").send_keys(classroom.spoken_code.lower())
-    find(browser, "join-go").click()
-    find(browser, f"kid-{kid.pk}").click()
+    page.find("join-code").send_keys(classroom.spoken_code.lower())
+    page.find("join-go").click()
+    page.find(f"kid-{kid.pk}").click()
     for picture in KID_PIN:
-        find(browser, f"pin-{picture}").click()
-    find(browser, "pin-go").click()
+        page.find(f"pin-{picture}").click()
+    page.find("pin-go").click()
     page.wait_until(lambda: browser.current_url == base_url + "/gallery/mine/", "my gallery")
     page.wait_for_body("kidSocket", "open")
 
@@ -61,9 +57,9 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     page.wait_for_body("kidSocket", "open")
     page.draw_with_mouse(SMILE)
     page.wait_for_picture_of(1)
-    find(browser, "keep").click()
+    page.find("keep").click()
     page.wait_for_body("kept", "yes")
-    assert "Kept! Your teacher will take a look." in find(browser, "keep-status").text
+    assert "Kept! Your teacher will take a look." in page.find("keep-status").text
     popup = page.wait_until(lambda: browser.find_elements(
         By.CSS_SELECTOR, "[data-testid=badge-popup][data-badge=first-picture]"), "badge pop-up")[0]
     assert popup.is_displayed() and "First picture" in popup.text
@@ -83,10 +79,10 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     browser.get(base_url + "/teacher/login/")
     browser.find_element(By.NAME, "username").send_keys("rivera")
     browser.find_element(By.NAME, "password").send_keys(TEACHER_PASSWORD)
-    find(browser, "teacher-login").click()
+    page.find("teacher-login").click()
     page.wait_until(lambda: browser.current_url == base_url + "/teacher/", "the class list")
     browser.get(f"{base_url}/teacher/classes/{classroom.pk}/queue/")
-    find(browser, f"approve-{artwork.pk}").click()
+    page.find(f"approve-{artwork.pk}").click()
     page.wait_until(lambda: "Approved" in browser.page_source, "the approval message")
     artwork.refresh_from_db()
     assert artwork.status == "approved" and artwork.reviewed_by == teacher.user
@@ -96,7 +92,7 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     for cookie in kid_cookies:
         browser.add_cookie({key: cookie[key] for key in ("name", "value", "path")})
     browser.get(base_url + "/gallery/class/")
-    card = find(browser, f"art-{artwork.pk}")
+    card = page.find(f"art-{artwork.pk}")
     image = card.find_element(By.TAG_NAME, "img")
     page.wait_until(lambda: browser.execute_script(
         "return arguments[0].complete && arguments[0].naturalWidth", image) == 256,
@@ -104,7 +100,7 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
 
     # Its page replays the drawing and the picture blooms in at the end.
     card.click()
-    replay = find(browser, "replay")
+    replay = page.find("replay")
     page.wait_until(lambda: replay.get_attribute("data-state") == "done", "the replay to end")
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=badge-popup]")  # seen once
     assert page.console_errors() == []
