@@ -11,6 +11,7 @@ from training.worlds import paint, sketch_of
 
 SHIPPED = settings.BASE_DIR / "models"
 MAX_BYTES = 8 * 1024 * 1024
+QUALITY_GOAL = 0.6  # model L1 over mean-picture L1
 UNSEEN_SEEDS = range(900_000, 900_006)  # never used for training or evaluation
 REGISTRY = Registry(SHIPPED, "cpu")
 
@@ -32,14 +33,13 @@ def test_each_category_ships_a_small_fp16_trained_model(category):
     assert card["training"]["command"].startswith(f"python manage.py train {category} ")
 
 
-def test_card_records_a_score_under_the_mean_picture_baseline(category):
-    # The goal is a ratio of at most 0.6; the README table says which models reach
-    # it. Every shipped model must at least use the sketch: beat the average picture.
+def test_card_records_a_score_within_the_quality_goal(category):
+    # The goal: on 50 unseen world drawings, mean L1 at most 0.6x the mean-picture baseline's.
     evaluation = active_card(category)["evaluation"]
     assert evaluation["sketches"] >= 50
     ratio = evaluation["metrics"]["l1"] / evaluation["baseline"]["mean_picture_l1"]
     assert ratio == pytest.approx(evaluation["baseline"]["model_to_baseline_l1"])
-    assert ratio < 1.0, json.dumps(evaluation)
+    assert ratio <= QUALITY_GOAL, json.dumps(evaluation)
 
 
 def test_model_draws_a_real_picture_that_follows_each_unseen_drawing(category):
