@@ -1,9 +1,7 @@
 """Versioned generator files (safetensors + JSON card) per category, loaded once per process."""
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from inference.categories import CATEGORIES
+from inference.files import write_atomically, write_text_atomically
 from inference.networks import build_generator
 from inference.rasterize import to_tensor
 
@@ -69,30 +68,11 @@ def weights_path(models_dir: Path, category: str, version: str) -> Path:
     return Path(models_dir) / check_category(category) / f"{check_version(version)}.safetensors"
 
 
-def _write_atomically(path: Path, write) -> None:
-    """Call write(temporary_path) then move the finished file into place in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _write_text_atomically(path: Path, text: str) -> None:
-    _write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-
-
 def set_active_version(models_dir: Path, category: str, version: str) -> None:
     """Make `version` the one served for `category` (workers pick it up on their next picture)."""
     if not weights_path(models_dir, category, version).is_file():
         raise FileNotFoundError(f"no saved model {category}/{version} in {models_dir}")
-    _write_text_atomically(Path(models_dir) / category / ACTIVE_FILE, version + "\n")
+    write_text_atomically(Path(models_dir) / category / ACTIVE_FILE, version + "\n")
 
 
 def save_model(models_dir: Path, category: str, version: str, generator: nn.Module, card: dict,
@@ -116,8 +96,8 @@ def save_model(models_dir: Path, category: str, version: str, generator: nn.Modu
         if tensor.is_floating_point() and not torch.isfinite(tensor).all():
             raise ValueError(f"weight {name} is not finite in {dtype_name}; not saving it")
     metadata = {"category": category, "version": version, "architecture": card["architecture"]}
-    _write_atomically(path, lambda temporary: save_file(state, temporary, metadata=metadata))
-    _write_text_atomically(path.with_suffix(".json"), card_text)
+    write_atomically(path, lambda temporary: save_file(state, temporary, metadata=metadata))
+    write_text_atomically(path.with_suffix(".json"), card_text)
     if activate:
         set_active_version(models_dir, category, version)
     return path
@@ -139,7 +119,7 @@ def update_card(path: Path, **fields) -> dict:
     """Set top-level fields of a model's card (given its .json or .safetensors path), atomically;
     returns the new card. Workers see the change like any other edit of the files."""
     card = {**read_card(path), **fields}
-    _write_text_atomically(Path(path).with_suffix(".json"), _card_text(card))
+    write_text_atomically(Path(path).with_suffix(".json"), _card_text(card))
     return card
 
 

