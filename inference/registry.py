@@ -25,6 +25,9 @@ ACTIVE_FILE = "ACTIVE"
 VERSION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # a file name, never a path
 PICTURE_SIZE = 256
 DTYPES = {"float16": torch.float16, "float32": torch.float32, "bfloat16": torch.bfloat16}
+# Served in channels_last on every device: cuDNN's fp16 tensor-core convolutions want it, and
+# oneDNN's CPU convolutions run faster in it (bench/forward.py prints both layouts).
+SERVING_MEMORY_FORMAT = torch.channels_last
 
 
 class ModelUnavailable(Exception):
@@ -175,23 +178,16 @@ def serving_dtype(device: torch.device) -> torch.dtype:
     return torch.float16 if device.type == "cuda" else torch.float32
 
 
-def serving_memory_format(device: torch.device) -> torch.memory_format:
-    """channels_last everywhere: cuDNN's fp16 tensor-core convolutions want it, and oneDNN's
-    CPU convolutions run faster in it (bench/forward.py prints both layouts)."""
-    del device
-    return torch.channels_last
-
-
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:
     """The module as served on `device`: eval mode, no gradients, serving dtype and memory
     format (inputs must match: see as_served_input)."""
     module.requires_grad_(False).eval()
-    return module.to(device, serving_dtype(device), memory_format=serving_memory_format(device))
+    return module.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
 
 
 def as_served_input(batch: torch.Tensor, device: torch.device) -> torch.Tensor:
     """A sketch batch moved to `device` in the dtype and memory format the model is served in."""
-    return batch.to(device, serving_dtype(device), memory_format=serving_memory_format(device))
+    return batch.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
 
 
 def _file_signature(*paths: Path) -> tuple:

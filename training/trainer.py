@@ -622,8 +622,7 @@ class Trainer:
             for index, state in enumerate(torch.cuda.get_rng_state_all()):
                 tensors[f"rng.cuda.{index}"] = state
         tensor_file = f"step_{self.step:06d}.safetensors"
-        write_atomically(folder / tensor_file,
-                          lambda target: save_file(tensors, str(target)))
+        write_atomically(folder / tensor_file, lambda target: save_file(tensors, str(target)))
         state = {
             "step": self.step,
             "total_steps": self.total_steps,
