@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from inference.categories import CATEGORIES
+from inference.rasterize import STROKE_SIZE_UNITS
 
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_POINTS_PER_STROKE = 2000
@@ -139,3 +140,17 @@ class RateLimiter:
             self._tokens -= 1.0
             return True
         return False
+
+
+def page_protocol() -> dict:
+    """The limits the canvas page keeps to, sent to it as JSON (json_script) so they are not
+    typed a second time in JavaScript."""
+    return {
+        "max_points_per_stroke": MAX_POINTS_PER_STROKE,
+        "max_messages_per_second": MAX_MESSAGES_PER_SECOND,
+        "message_burst": MESSAGE_BURST,
+        "min_brush_size": MIN_BRUSH_SIZE,
+        "max_brush_size": MAX_BRUSH_SIZE,
+        "tools": list(TOOLS),
+        "stroke_size_units": STROKE_SIZE_UNITS,
+    }

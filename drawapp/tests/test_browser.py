@@ -166,14 +166,14 @@ def test_strokes_survive_a_dropped_line_and_a_reload_and_are_saved_exactly_once(
 
 
 class Mirror:
-    """The page's own copy of the stroke log (draw.js), driven step by step from the test."""
+    """The page's own copy of the stroke log (history.js), driven step by step from the test."""
 
     def __init__(self, driver, base_url):
         self.driver = driver
         driver.get(base_url + "/")
         loaded = driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
-            "import('/static/draw/draw.js').then((m) => { window.mirror = m; done(true); },"
+            "import('/static/draw/history.js').then((m) => { window.mirror = m; done(true); },"
             " (error) => done(String(error)));"
         )
         assert loaded is True, loaded
