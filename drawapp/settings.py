@@ -129,6 +129,24 @@ if REDIS_KEY_PREFIX:
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)  # a school day
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Served behind TLS (HTTPS=1): every page over HTTPS, cookies only over HTTPS, HSTS on. A TLS
+# proxy in front tells Django the request was HTTPS through HTTPS_PROXY_HEADER (the proxy must
+# set it and strip it from what clients send); set it empty where Daphne itself holds the
+# certificate.
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    HTTPS_PROXY_HEADER = env_str("HTTPS_PROXY_HEADER", "X-Forwarded-Proto")
+    if HTTPS_PROXY_HEADER:
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + HTTPS_PROXY_HEADER.upper().replace("-", "_"), "https"
+        )
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
