@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from drawapp.models import Generation
 from inference.categories import CATEGORIES
-from inference.models import Generation
 from inference.rasterize import rasterize
 
 from .. import rules
