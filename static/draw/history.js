@@ -13,8 +13,15 @@ const UNKNOWN = Object.freeze({ tool: "unknown" }); // a log entry only the serv
 
 const strokeEntries = new WeakMap(); // stroke message -> the log entry it carries
 
+// A stroke as the log keeps it: a colour only when it has one (the default crayon has none).
+function logEntry({ points, size, tool, color }) {
+  const entry = { points, size, tool: tool || "pen" };
+  if (color && entry.tool === "pen") entry.color = color;
+  return entry;
+}
+
 export function strokeMessage(entry) {
-  const message = { type: "stroke", points: entry.points, size: entry.size, tool: entry.tool };
+  const message = { type: "stroke", ...logEntry(entry) };
   strokeEntries.set(message, entry);
   return message;
 }
@@ -22,18 +29,14 @@ export function strokeMessage(entry) {
 function entryOfStroke(message) {
   let entry = strokeEntries.get(message);
   if (!entry) {
-    entry = { points: message.points, size: message.size, tool: message.tool };
+    entry = logEntry(message);
     strokeEntries.set(message, entry);
   }
   return entry;
 }
 
 export function historyFromState(state) {
-  const strokes = (state.strokes || []).map((s) => ({
-    points: s.points,
-    size: s.size,
-    tool: s.tool || "pen",
-  }));
+  const strokes = (state.strokes || []).map(logEntry);
   const redoCount = state.redo_count || 0;
   // Each log entry cost a revision and each undone one two, so a revision below this bound
   // means nothing at all (not even a clear mark) lies before the visible strokes.
@@ -105,7 +108,7 @@ export function canClear(history) {
 }
 
 function strokeKey(stroke) {
-  return JSON.stringify([stroke.points, Number(stroke.size), stroke.tool]);
+  return JSON.stringify([stroke.points, Number(stroke.size), stroke.tool, stroke.color || null]);
 }
 
 // true or false when the two can be compared; null when one of them is partly unknown

@@ -2,7 +2,16 @@
 //
 // One message is out at a time, so each ack or refusal answers the head. Sending keeps to a token
 // bucket under the server's own; the messages also live in sessionStorage, so a reload while
-// offline loses nothing.
+// offline loses nothing. Every stroke carries a client id, kept across reloads, so the server can
+// ignore a stroke sent again after a drop.
+
+const STROKE_ID_LENGTH = 12;
+const STROKE_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+export function newStrokeId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(STROKE_ID_LENGTH));
+  return Array.from(bytes, (byte) => STROKE_ID_ALPHABET[byte % STROKE_ID_ALPHABET.length]).join("");
+}
 
 export class Outbox {
   // send(message) -> whether it went out; wake() is called when a wait for the rate is over.
@@ -29,6 +38,7 @@ export class Outbox {
   }
 
   add(message) {
+    if (message.type === "stroke" && !message.id) message.id = newStrokeId();
     this.messages.push(message);
   }
 
@@ -38,7 +48,7 @@ export class Outbox {
     return this.messages.shift();
   }
 
-  // The head was refused for going too fast: send it again after `ms`.
+  // The head was refused for now (too fast, or the server busy): send it again after `ms`.
   pause(ms) {
     this.headSent = false;
     this.pausedUntil = performance.now() + ms;

@@ -3,9 +3,9 @@
 import { paintPaper, paintStroke, useStrokeStyle } from "./strokes.js";
 
 export class Painter {
-  constructor(canvas, units) {
+  constructor(canvas, look) {
     this.canvas = canvas;
-    this.units = units; // stroke sizes are diameters in units of a square this wide
+    this.look = look; // how strokes look: see strokes.js
     this.context = canvas.getContext("2d");
     this.painted = []; // the strokes on the canvas now, besides the live one
     this.live = null; // the stroke under the child's finger
@@ -68,7 +68,7 @@ export class Painter {
 
   extend(stroke, from, to) {
     const side = this.canvas.width;
-    useStrokeStyle(this.context, stroke, side, this.units);
+    useStrokeStyle(this.context, stroke, side, this.look);
     this.context.beginPath();
     this.context.moveTo(from[0] * side, from[1] * side);
     this.context.lineTo(to[0] * side, to[1] * side);
@@ -81,6 +81,6 @@ export class Painter {
   }
 
   drawStroke(stroke) {
-    paintStroke(this.context, stroke, this.units);
+    paintStroke(this.context, stroke, this.look);
   }
 }

@@ -18,14 +18,18 @@ import {
   visibleStrokes,
 } from "./history.js";
 import { StrokeInput } from "./input.js";
+import { strokeLook } from "./strokes.js";
 import { Outbox } from "./outbox.js";
 import { Painter } from "./painter.js";
 import { PicturePanel } from "./picture.js";
 
 const SEND_SHARE = 0.5; // the page sends at half the server's rate and burst, well under its limit
 const RATE_LIMITED_PAUSE_MS = 1000;
+// Refusals that say "not now" rather than "no": the same message goes again after a pause.
+const TRY_AGAIN_CODES = new Set(["rate_limited", "busy", "server_error"]);
 const INDICATOR_DELAY_MS = 700; // a blip shorter than this shows nothing
 const TOAST_MS = 4000;
+const BRUSH_KEY = "studio-brush"; // the chosen tool, size and crayon, kept across reloads
 
 class Studio {
   constructor(root, initialState, protocol) {
@@ -33,6 +37,7 @@ class Studio {
     this.drawingId = initialState.id;
     this.confirmed = historyFromState(initialState); // the server's drawing as of the last ack
     this.synced = false; // the current socket has sent its state
+    this.statePages = null; // a state arriving in pages, until its last page comes
     this.connectionState = "connecting";
     this.indicatorTimer = null;
 
@@ -45,8 +50,12 @@ class Studio {
     });
     this.outbox.restore(this.confirmed.revision);
     this.view = this.rebuiltView();
+    this.palette = protocol.palette;
+    this.defaultColor = protocol.default_color;
     this.tool = "pen";
     this.size = Number(this.sizeButtons[0]?.dataset.size || 3);
+    this.color = this.defaultColor;
+    this.restoreBrush();
 
     this.panel = new PicturePanel(root, {
       drawingId: this.drawingId,
@@ -55,11 +64,11 @@ class Studio {
       revision: this.confirmed.revision,
       resync: () => this.resync(),
     });
-    this.painter = new Painter(this.canvas, protocol.stroke_size_units);
+    this.painter = new Painter(this.canvas, strokeLook(protocol));
     this.painter.watchSize();
     this.input = new StrokeInput(this.canvas, this.painter, {
       onStroke: (stroke) => this.act(strokeMessage(stroke)),
-      brush: () => ({ size: this.size, tool: this.tool }),
+      brush: () => this.brush(),
       maxPoints: protocol.max_points_per_stroke,
     });
     this.bindControls();
@@ -93,6 +102,7 @@ class Studio {
       [...root.querySelectorAll("[data-action]")].map((button) => [button.dataset.action, button]),
     );
     this.categoryButtons = [...root.querySelectorAll("[data-category]")];
+    this.crayonButtons = [...root.querySelectorAll("[data-color]")];
     this.indicator = one("[data-testid=connection-status]");
     this.closedCard = one("[data-testid=closed-card]");
     this.toast = one("[data-testid=toast]");
@@ -100,16 +110,14 @@ class Studio {
 
   bindControls() {
     for (const button of this.toolButtons) {
-      button.addEventListener("click", () => {
-        this.tool = button.dataset.tool;
-        this.renderControls();
-      });
+      button.addEventListener("click", () => this.chooseBrush({ tool: button.dataset.tool }));
     }
     for (const button of this.sizeButtons) {
-      button.addEventListener("click", () => {
-        this.size = Number(button.dataset.size);
-        this.renderControls();
-      });
+      button.addEventListener("click", () => this.chooseBrush({ size: Number(button.dataset.size) }));
+    }
+    for (const button of this.crayonButtons) {
+      // A crayon draws: picking one while erasing takes the pen again.
+      button.addEventListener("click", () => this.chooseBrush({ color: button.dataset.color, tool: "pen" }));
     }
     const { undo, redo, clear } = this.actionButtons;
     undo?.addEventListener("click", () => this.undo());
@@ -134,6 +142,37 @@ class Studio {
         this.redo();
       }
     });
+  }
+
+  // The stroke about to start: the default crayon and the eraser carry no colour.
+  brush() {
+    const brush = { size: this.size, tool: this.tool };
+    if (this.tool === "pen" && this.color !== this.defaultColor) brush.color = this.color;
+    return brush;
+  }
+
+  chooseBrush(change) {
+    Object.assign(this, change);
+    try {
+      localStorage.setItem(BRUSH_KEY, JSON.stringify({ tool: this.tool, size: this.size, color: this.color }));
+    } catch {
+      // storage blocked: the brush is only forgotten on reload
+    }
+    this.renderControls();
+  }
+
+  // The brush of the last visit, where this page still offers it.
+  restoreBrush() {
+    let saved;
+    try {
+      saved = JSON.parse(localStorage.getItem(BRUSH_KEY) || "null");
+    } catch {
+      saved = null;
+    }
+    if (!saved || typeof saved !== "object") return;
+    if (this.toolButtons.some((button) => button.dataset.tool === saved.tool)) this.tool = saved.tool;
+    if (this.sizeButtons.some((button) => Number(button.dataset.size) === saved.size)) this.size = saved.size;
+    if (Object.hasOwn(this.palette, saved.color)) this.color = saved.color;
   }
 
   undo() {
@@ -162,7 +201,13 @@ class Studio {
   receive(message) {
     switch (message.type) {
       case "state":
-        this.receiveState(message);
+        this.statePages = { ...message, strokes: [...(message.strokes || [])] };
+        this.receiveStatePage();
+        break;
+      case "state_more":
+        if (!this.statePages) break;
+        this.statePages.strokes.push(...(message.strokes || []));
+        this.receiveStatePage();
         break;
       case "ack":
         this.receiveAck(message);
@@ -179,6 +224,14 @@ class Studio {
       default:
         break; // badges and whatever comes later belong to other parts of the page
     }
+  }
+
+  // A large drawing's state comes as `state` then `state_more` pages; apply it once complete.
+  receiveStatePage() {
+    const state = this.statePages;
+    if (state.strokes.length < (state.stroke_count ?? state.strokes.length)) return;
+    this.statePages = null;
+    this.receiveState(state);
   }
 
   receiveState(state) {
@@ -212,6 +265,12 @@ class Studio {
       return;
     }
     const message = this.outbox.takeHead();
+    if (ack.revision <= this.confirmed.revision) {
+      // Nothing new was saved: a stroke the server already had (sent again after a drop).
+      this.saveOutbox();
+      this.resync();
+      return;
+    }
     this.confirmed = { ...applyMessage(this.confirmed, message), revision: ack.revision };
     this.panel.noteCategory(ack.revision, this.confirmed.category);
     this.saveOutbox();
@@ -223,7 +282,7 @@ class Studio {
 
   receiveError(error) {
     if (!this.outbox.headSent || !this.outbox.length) return;
-    if (error.code === "rate_limited") {
+    if (TRY_AGAIN_CODES.has(error.code)) {
       this.outbox.pause(RATE_LIMITED_PAUSE_MS);
       this.pump();
       return;
@@ -331,6 +390,11 @@ class Studio {
     for (const button of this.categoryButtons) {
       button.setAttribute("aria-pressed", String(button.dataset.category === this.view.category));
     }
+    for (const button of this.crayonButtons) {
+      button.setAttribute("aria-pressed", String(button.dataset.color === this.color));
+    }
+    this.root.style.setProperty("--crayon", this.palette[this.color]);
+    this.root.dataset.color = this.color;
     const { undo, redo, clear } = this.actionButtons;
     if (undo) undo.disabled = !canUndo(this.view);
     if (redo) redo.disabled = !canRedo(this.view);

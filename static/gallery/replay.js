@@ -1,6 +1,6 @@
 // Replays an artwork's strokes on a canvas as a timelapse, then lets its picture bloom in.
 
-import { countPoints, paintStrokes } from "../draw/strokes.js";
+import { countPoints, paintStrokes, strokeLook } from "../draw/strokes.js";
 
 const REPLAY_MS = 4000;
 
@@ -8,6 +8,7 @@ class Replay {
   constructor(root, data) {
     this.root = root;
     this.strokes = Array.isArray(data.strokes) ? data.strokes : [];
+    this.look = strokeLook(data);
     this.total = countPoints(this.strokes);
     this.context = root.querySelector("canvas").getContext("2d");
     this.frame = null;
@@ -17,7 +18,7 @@ class Replay {
     cancelAnimationFrame(this.frame);
     const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (reduced || this.total === 0) {
-      paintStrokes(this.context, this.strokes);
+      paintStrokes(this.context, this.strokes, this.look);
       this.root.dataset.state = "done";
       return;
     }
@@ -25,7 +26,7 @@ class Replay {
     const started = performance.now();
     const step = (now) => {
       const share = Math.min(1, (now - started) / REPLAY_MS);
-      paintStrokes(this.context, this.strokes, { budget: Math.ceil(share * this.total) });
+      paintStrokes(this.context, this.strokes, this.look, Math.ceil(share * this.total));
       if (share < 1) {
         this.frame = requestAnimationFrame(step);
       } else {
