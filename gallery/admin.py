@@ -1,5 +1,5 @@
 """Admin pages for every gallery model, with the columns, filters and search a site admin needs."""
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .actions import GalleryError, do_pick_winner, do_review_artwork
 from .models import (
@@ -63,9 +63,15 @@ class ArtworkAdmin(admin.ModelAdmin):
         self._review(request, queryset, "hide")
 
     def _review(self, request, queryset, action):
-        for artwork in queryset.select_related("classroom__teacher__user"):
-            do_review_artwork(artwork, request.user, action)
-        self.message_user(request, f"{action}: {queryset.count()} pictures.")
+        done = 0
+        for artwork in queryset.select_related("classroom__teacher__user", "kid"):
+            try:
+                do_review_artwork(artwork, request.user, action)
+            except GalleryError as error:
+                self.message_user(request, f"{artwork}: {error.message}", level=messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{action}: {done} of {queryset.count()} pictures.")
 
 
 @admin.register(Star)
@@ -121,5 +127,5 @@ class ChallengeEntryAdmin(admin.ModelAdmin):
             try:
                 do_pick_winner(entry, request.user)
             except GalleryError as error:
-                self.message_user(request, f"{entry}: {error.message}", level="warning")
+                self.message_user(request, f"{entry}: {error.message}", level=messages.WARNING)
 
