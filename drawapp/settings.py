@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
-    "inference",
     "drawapp",
     "gallery",
     "training",
@@ -135,6 +134,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_IMPORTS = ["drawapp.pictures.tasks"]  # the picture task lives below the app package
 CELERY_TASK_ROUTES = {"training.*": {"queue": "training"}}  # retrains and dataset builds
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_KEY_PREFIX:
