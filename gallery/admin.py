@@ -123,7 +123,7 @@ class ChallengeEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Pick the selected entries as winners")
     def pick_as_winners(self, request, queryset):
-        for entry in queryset.select_related("artwork__classroom"):
+        for entry in queryset.select_related("artwork", "challenge__classroom"):
             try:
                 do_pick_winner(entry, request.user)
             except GalleryError as error:

@@ -331,7 +331,9 @@ class ChallengeEntry(models.Model):
         ordering = ["-is_winner", "created"]
         verbose_name_plural = "challenge entries"
         constraints = [
-            models.UniqueConstraint(fields=["challenge", "kid"], name="one_entry_per_kid")
+            models.UniqueConstraint(fields=["challenge", "kid"], name="one_entry_per_kid"),
+            models.UniqueConstraint(fields=["challenge"], condition=Q(is_winner=True),
+                                    name="one_winner_per_challenge"),
         ]
 
     def __str__(self):
