@@ -10,6 +10,7 @@ from .models import (
     ChallengeEntry,
     Classroom,
     KidProfile,
+    SignInAlert,
     Star,
     Teacher,
 )
@@ -33,7 +34,7 @@ class ClassroomAdmin(admin.ModelAdmin):
 @admin.register(KidProfile)
 class KidProfileAdmin(admin.ModelAdmin):
     list_display = ("display_name", "classroom", "level", "xp", "streak", "best_streak",
-                    "last_drawn_date", "locked_until")
+                    "last_drawn_date", "locked_until", "pin_lockouts")
     list_filter = ("classroom", "level")
     search_fields = ("first_name", "classroom__name", "classroom__join_code")
     readonly_fields = ("user", "pin_hash", "created")
@@ -129,3 +130,11 @@ class ChallengeEntryAdmin(admin.ModelAdmin):
             except GalleryError as error:
                 self.message_user(request, f"{entry}: {error.message}", level=messages.WARNING)
 
+
+
+@admin.register(SignInAlert)
+class SignInAlertAdmin(admin.ModelAdmin):
+    list_display = ("kind", "classroom", "kid", "times", "updated", "resolved_at")
+    list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter), "classroom")
+    search_fields = ("classroom__name", "classroom__join_code", "kid__first_name")
+    readonly_fields = ("clients", "created", "updated")
