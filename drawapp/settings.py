@@ -114,7 +114,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Celery: only used with a broker; without REDIS_URL the web process runs tasks itself.
-GENERATE_IN_PROCESS = not REDIS_URL
+RUN_TASKS_IN_PROCESS = not REDIS_URL  # pictures and retrains: see drawapp/runner.py
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
