@@ -63,6 +63,9 @@ def test_a_tiny_class_gets_one_answer_per_stroke_and_a_picture_for_each(
         drawing, idle = asyncio.run(classroom(base_url, clients=3, seconds=1.2, interval=0.4,
                                               idle=2, drain_timeout=60))
 
+    server_log = (tmp_path / "daphne.log").read_text(errors="replace")[-3000:]
+    for log in drawing + idle:
+        assert log.closed_by_server is None, server_log
     for log in drawing:
         assert len(log.sent) >= 2
         assert [answer for _, answer in log.answers] == [
