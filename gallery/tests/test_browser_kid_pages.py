@@ -4,7 +4,12 @@ from django.test import Client
 from selenium.webdriver.common.by import By
 
 from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, line
-from gallery.actions import do_add_artwork, do_add_kids, do_create_classroom
+from gallery.actions import (
+    do_add_artwork,
+    do_add_kids,
+    do_create_classroom,
+    do_review_artwork,
+)
 from gallery.models import Artwork
 from gallery.pins import hash_pin
 
@@ -94,3 +99,32 @@ def test_drawing_before_joining_is_kept_in_my_drawings_and_keeping_twice_updates
     artwork = Artwork.objects.get(kid=kid)
     assert artwork.drawing_id is not None and str(artwork.drawing_id) == drawing_id
     assert artwork.drawing_revision == 2 and len(artwork.strokes) == 2
+
+
+def test_every_text_on_the_kid_pages_meets_wcag_aa_contrast(
+    studio_url, browser, screen, django_user_model, default_badges
+):
+    base_url, server_log = studio_url
+    screen(PHONE)
+    page = Page(browser, server_log)
+    teacher = make_teacher(django_user_model, "rivera")
+    classroom = do_create_classroom(teacher, "Sunflowers")
+    kid = do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
+    art = do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
+                         category="panda")
+    do_review_artwork(art, teacher.user, "return", "Add some wheels!")
+
+    browser.delete_all_cookies()
+    pages = {path: None for path in ("/", "/join/", f"/join/{classroom.join_code}/",
+                                     f"/join/{classroom.join_code}/{kid.pk}/", "/draw/")}
+    for path in pages:
+        browser.get(base_url + path)
+        pages[path] = page.low_contrast_texts()
+    sign_in(browser, base_url, kid.user)
+    for path in ("/draw/", "/draw/mine/", "/gallery/mine/", "/gallery/class/",
+                 "/gallery/challenges/", "/gallery/me/", f"/gallery/art/{art.pk}/"):
+        browser.get(base_url + path)
+        page.wait_until(lambda: browser.execute_script("return document.readyState")
+                        == "complete", "the page to load")
+        pages["kid " + path] = page.low_contrast_texts()
+    assert {path: found for path, found in pages.items() if found} == {}
