@@ -98,11 +98,12 @@ def daphne_server(env: dict, log_path: Path):
 
 
 @contextmanager
-def celery_worker(env: dict, queues: list[str], log_path: Path):
-    """One solo-pool Celery worker on the given queues, as the GPU workers run."""
+def celery_worker(env: dict, queues: list[str], log_path: Path, name: str = "test"):
+    """One solo-pool Celery worker on the given queues, as the GPU workers run; give each
+    worker of one test its own name."""
     command = [str(BIN / "celery"), "-A", "drawapp", "worker", "--pool=solo",
                "--prefetch-multiplier=1", "--without-heartbeat", "--without-mingle",
                "--without-gossip", "--loglevel=INFO", "-Q", ",".join(queues),
-               "-n", f"test-{os.getpid()}@%h"]
+               "-n", f"{name}-{os.getpid()}@%h"]
     with _logged_process(command, env, log_path) as process:
         yield process
