@@ -1,6 +1,7 @@
 """Production path for real: Daphne + a Celery worker over Redis + PostgreSQL, a real WebSocket."""
 import asyncio
 import json
+import os
 from io import BytesIO
 from urllib.request import urlopen
 
@@ -74,8 +75,8 @@ def test_two_workers_share_the_drawings_and_each_page_sees_its_pictures_in_order
     drawings = [Drawing.objects.create(owner_session=key) for key in sessions]
     logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
     with (
-        celery_worker(services, [queue_for("panda")], logs[0], name="one"),
-        celery_worker(services, [queue_for("panda")], logs[1], name="two"),
+        celery_worker(services, [queue_for("panda")], logs[0], name=f"one-{os.getpid()}"),
+        celery_worker(services, [queue_for("panda")], logs[1], name=f"two-{os.getpid()}"),
         daphne_server(services, tmp_path / "daphne.log") as base_url,
     ):
         seen = asyncio.run(draw_side_by_side(base_url, drawings, sessions))
