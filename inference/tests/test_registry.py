@@ -259,3 +259,16 @@ def test_get_registry_is_one_per_process_and_follows_settings(settings, tmp_path
     assert first.models_dir == tmp_path / "a" and first.device.type == "cpu"
     settings.MODELS_DIR = tmp_path / "b"
     assert get_registry().models_dir == tmp_path / "b"
+
+
+def test_a_batch_of_sketches_gives_the_pictures_each_sketch_gives_alone(models_dir, registry):
+    make_trained_model(models_dir, "panda")
+    sketches = [rasterize([{"points": [[0.1, 0.1 + 0.2 * n], [0.9, 0.8 - 0.1 * n]],
+                            "size": 3 + 4 * n, "tool": "pen"}]) for n in range(4)]
+    alone = [registry.generate("panda", sketch) for sketch in sketches]
+    together = registry.generate_batch("panda", sketches)
+    assert len({picture.image.tobytes() for picture in alone}) == 4  # four different pictures
+    for one, batched in zip(alone, together, strict=True):
+        assert np.array_equal(np.asarray(one.image), np.asarray(batched.image))
+        assert batched.version == one.version == "test-1"
+        assert batched.model_ms > 0
