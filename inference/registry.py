@@ -72,18 +72,20 @@ def weights_path(models_dir: Path, category: str, version: str) -> Path:
 
 
 def set_active_version(models_dir: Path, category: str, version: str) -> None:
-    """Make `version` the one served for `category` (workers pick it up on their next picture)."""
+    """Make `version` the one served for `category` (workers pick it up on their next picture).
+    In the studio only training.actions calls this, keeping the ModelVersion rows in step."""
     if not weights_path(models_dir, category, version).is_file():
         raise FileNotFoundError(f"no saved model {category}/{version} in {models_dir}")
     write_text_atomically(Path(models_dir) / category / ACTIVE_FILE, version + "\n")
 
 
 def save_model(models_dir: Path, category: str, version: str, generator: nn.Module, card: dict,
-               dtype: torch.dtype = torch.float16, activate: bool = False) -> Path:
+               dtype: torch.dtype = torch.float16) -> Path:
     """Write the weights as safetensors with the card beside them; returns the weights path.
 
     The card must name the "architecture" and "arguments" that rebuild this generator; the
-    category, version and dtype fields are filled in here. Files appear atomically.
+    category, version and dtype fields are filled in here. Files appear atomically. The model
+    is a candidate: only training.actions.do_promote makes a version the served one.
     """
     path = weights_path(models_dir, category, version)
     dtype_name = next((name for name, value in DTYPES.items() if value == dtype), None)
@@ -101,8 +103,6 @@ def save_model(models_dir: Path, category: str, version: str, generator: nn.Modu
     metadata = {"category": category, "version": version, "architecture": card["architecture"]}
     write_atomically(path, lambda temporary: save_file(state, temporary, metadata=metadata))
     write_text_atomically(path.with_suffix(".json"), card_text)
-    if activate:
-        set_active_version(models_dir, category, version)
     return path
 
 

@@ -1,8 +1,8 @@
 """Every state change of retraining, in one place: the admin, the tasks and the commands call these.
 
 do_* functions change the database (and, for promote and roll back, the registry's ACTIVE file
-in the same action). Work that runs long (building, training) is only queued here; the task
-bodies live in training.tasks.
+in the same action: do_promote and do_roll_back are the only code that writes ACTIVE). Work that
+runs long (building, training) is only queued here; the task bodies live in training.tasks.
 """
 import logging
 import secrets
@@ -23,17 +23,17 @@ from inference.registry import (
     set_active_version,
     weights_path,
 )
-from training.models import ModelVersion, TrainingDataset, TrainingRun
+from training.models import (
+    HEARTBEAT_TIMEOUT_S,
+    INTERRUPTED_MESSAGE,
+    ModelVersion,
+    TrainingDataset,
+    TrainingRun,
+)
 
 logger = logging.getLogger(__name__)
 
 RETRAIN_PERMISSION = "training.can_retrain"
-# A running run whose worker has not written a heartbeat for this long is marked interrupted.
-HEARTBEAT_TIMEOUT_S = 120
-INTERRUPTED_MESSAGE = (
-    f"The worker stopped reporting (no heartbeat for over {HEARTBEAT_TIMEOUT_S} s): it was "
-    "stopped or died. Resume continues from the last checkpoint."
-)
 
 
 class RetrainError(Exception):
@@ -109,7 +109,7 @@ def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> Training
     run_id = new_run_id(dataset.category)
     try:
         config = TrainConfig(**{**options, "category": dataset.category, "dataset": dataset.name,
-                                "version": run_id, "activate": False})
+                                "version": run_id})
     except (TypeError, ValueError) as error:
         raise RetrainError(f"these options cannot train: {error}") from error
     with transaction.atomic():
@@ -143,6 +143,7 @@ def do_resume_run(run: TrainingRun) -> TrainingRun:
     (or from the start when it never wrote one)."""
     from training.tasks import enqueue, run_training
 
+    mark_interrupted_runs()  # a run the page showed as interrupted is marked so before resuming
     with transaction.atomic():
         queued = TrainingRun.objects.filter(pk=run.pk, status__in=TrainingRun.RESUMABLE).update(
             status=TrainingRun.Status.QUEUED, attempt=F("attempt") + 1, cancel_requested=False,
@@ -159,7 +160,8 @@ def do_resume_run(run: TrainingRun) -> TrainingRun:
 
 def mark_interrupted_runs(now=None) -> int:
     """Mark running runs whose heartbeat is older than HEARTBEAT_TIMEOUT_S as interrupted (they
-    can be resumed); returns how many. Called by the admin pages and by every training task."""
+    can be resumed); returns how many. Called by the training worker's upkeep (training.upkeep)
+    and before a resume; pages only show such runs as interrupted (TrainingRun.is_silent)."""
     now = now or timezone.now()
     stale = Q(heartbeat_at__lt=now - timedelta(seconds=HEARTBEAT_TIMEOUT_S)) | Q(
         heartbeat_at__isnull=True)
@@ -188,6 +190,24 @@ def register_model_file(path: Path) -> ModelVersion:
         row.weights_path, row.card, row.metrics = str(path), card, metrics
         row.save(update_fields=["weights_path", "card", "metrics"])
     return row
+
+
+def find_model_version(category: str, version: str,
+                       models_dir: Path | None = None) -> ModelVersion:
+    """The ModelVersion row of category/version, registering its file when it has none yet."""
+    row = ModelVersion.objects.filter(category=category, version=version).first()
+    if row is not None:
+        return row
+    try:
+        path = weights_path(Path(models_dir or settings.MODELS_DIR), category, version)
+    except ValueError as error:
+        raise RetrainError(str(error)) from error
+    if not path.is_file():
+        raise RetrainError(f"there is no saved model {category}/{version} at {path}")
+    try:
+        return register_model_file(path)
+    except (OSError, ValueError) as error:
+        raise RetrainError(f"cannot register {path}: {error}") from error
 
 
 @dataclass
@@ -251,6 +271,19 @@ def _write_active(models_dir: Path, version: ModelVersion) -> None:
                            f"changed: {error}") from error
 
 
+def _register_served(models_dir: Path, category: str, served: str | None) -> ModelVersion | None:
+    """The row of the version ACTIVE names when no row has it yet (its file came from elsewhere),
+    so that a promote away from it can be rolled back; None when there is nothing to register."""
+    path = weights_path(models_dir, category, served) if served else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return register_model_file(path)
+    except (OSError, ValueError) as error:
+        logger.error("cannot register the served model %s: %s", path, error)
+        return None
+
+
 def do_promote(version: ModelVersion, user=None, models_dir: Path | None = None) -> ModelVersion:
     """Make `version` its category's active model: the database and the ACTIVE file together.
     Workers serving the category use it from their next picture, with no restart."""
@@ -262,10 +295,11 @@ def do_promote(version: ModelVersion, user=None, models_dir: Path | None = None)
             raise RetrainError(f"{target} is already active")
         _servable_path(target, models_dir)
         served = Registry(models_dir, device="cpu").active_version(target.category)
-        previous = next((row for row in rows if row.version == served), None) or next(
-            (row for row in rows if row.status == ModelVersion.Status.ACTIVE), None)
-        ModelVersion.objects.filter(category=target.category,
-                                    status=ModelVersion.Status.ACTIVE).update(
+        previous = next((row for row in rows if row.version == served), None) or \
+            _register_served(models_dir, target.category, served) or next(
+                (row for row in rows if row.status == ModelVersion.Status.ACTIVE), None)
+        retired = Q(status=ModelVersion.Status.ACTIVE) | Q(pk=previous.pk if previous else None)
+        ModelVersion.objects.filter(retired, category=target.category).update(
             status=ModelVersion.Status.RETIRED)
         target.status = ModelVersion.Status.ACTIVE
         target.replaced = previous

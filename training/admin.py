@@ -25,8 +25,6 @@ from training.actions import (
     do_resume_run,
     do_roll_back,
     do_start_run,
-    mark_interrupted_runs,
-    sync_model_versions,
 )
 from training.forms import DatasetForm, RetrainForm
 from training.models import ModelVersion, TrainingDataset, TrainingRun
@@ -195,18 +193,22 @@ class TrainingDatasetAdmin(RetrainPermissionMixin, admin.ModelAdmin):
 
 @admin.register(TrainingRun)
 class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
-    list_display = ("run_id", "category", "dataset", "status", "progress", "eta",
+    list_display = ("run_id", "category", "dataset", "state", "progress", "eta",
                     "model_version", "created")
     list_filter = ("status", "category")
     search_fields = ("run_id",)
     fieldsets = (
-        (None, {"fields": ("run_id", "category", "dataset", "status", "model_version",
+        (None, {"fields": ("run_id", "category", "dataset", "state", "model_version",
                            "metrics_summary", "created_by")}),
         ("Times", {"fields": ("created", "started_at", "finished_at", "heartbeat_at")}),
         ("Files", {"fields": ("run_dir", "checkpoint_path", "sample_grid_path",
                               "loss_curve_path")}),
         ("Options", {"fields": ("config_json", "attempt")}),
     )
+
+    @admin.display(description="status", ordering="status")
+    def state(self, run):
+        return run.shown_status_label
 
     @admin.display(description="progress")
     def progress(self, run):
@@ -216,7 +218,7 @@ class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
 
     @admin.display(description="time left")
     def eta(self, run):
-        return describe_seconds(run.eta_s) if run.status == TrainingRun.Status.RUNNING else ""
+        return describe_seconds(run.eta_s) if run.shown_status == TrainingRun.Status.RUNNING else ""
 
     @admin.display(description="held-out metrics")
     def metrics_summary(self, run):
@@ -244,16 +246,12 @@ class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        if can_retrain(request.user):
-            mark_interrupted_runs()
         extra = {"retrain_url": self.admin_url("retrain"),
                  "can_retrain": can_retrain(request.user)}
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {}
-        if can_retrain(request.user):
-            mark_interrupted_runs()
         run = TrainingRun.objects.filter(pk=object_id).first()
         if run is not None and can_retrain(request.user):
             extra = {"run": run, "progress": self.progress_document(run),
@@ -294,18 +292,17 @@ class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         sample = self.newest_sample(run)
         version = run.model_version
         return {
-            "status": run.status,
-            "status_label": run.get_status_display(),
+            "status": run.shown_status,
+            "status_label": run.shown_status_label,
             "active": run.is_active,
             "step": run.step,
             "total_steps": run.total_steps,
             "percent": round(run.percent, 1),
-            "eta": describe_seconds(run.eta_s) if run.status == TrainingRun.Status.RUNNING
-            else "",
+            "eta": describe_seconds(run.eta_s) if run.is_active else "",
             "losses": {name: float(f"{value:.4g}") for name, value in run.losses.items()
                        if isinstance(value, int | float)},
             "log_tail": run.log_tail,
-            "error": run.error,
+            "error": run.shown_error,
             "cancel_requested": run.cancel_requested,
             "heartbeat_at": run.heartbeat_at.isoformat() if run.heartbeat_at else None,
             "loss_curve_url": (self.admin_url("loss_curve", run.pk)
@@ -320,7 +317,6 @@ class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         }
 
     def progress_view(self, request, pk):
-        mark_interrupted_runs()
         run = get_object_or_404(TrainingRun, pk=pk)
         return JsonResponse(self.progress_document(run))
 
@@ -401,13 +397,6 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
     @admin.display(description="card")
     def card_json(self, version):
         return format_html("<pre>{}</pre>", json.dumps(version.card, indent=1, sort_keys=True))
-
-    def changelist_view(self, request, extra_context=None):
-        if can_retrain(request.user):
-            result = sync_model_versions()
-            for problem in result.unreadable:
-                self.message_user(request, f"Not registered: {problem}", messages.WARNING)
-        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [

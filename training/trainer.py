@@ -89,7 +89,6 @@ class TrainConfig:
     checkpoint_every: int = 500
     num_workers: int = 0
     version: str | None = None  # registry version of the exported model; None: the run id
-    activate: bool = False
 
     def __post_init__(self):
         self.betas = tuple(self.betas)
@@ -146,6 +145,9 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, document: dict) -> "TrainConfig":
         known = {option.name for option in dataclasses.fields(cls)}
+        # Runs saved before promotion left the trainer (`train --activate` now promotes through
+        # training.actions) carry an "activate" option; it no longer belongs to a run.
+        document = {name: value for name, value in document.items() if name != "activate"}
         unknown = set(document) - known
         if unknown:
             raise ValueError(f"unknown training options: {sorted(unknown)}")
@@ -174,8 +176,6 @@ class TrainConfig:
         words += [flag for flag, enabled in switches.items() if not enabled]
         if self.version:
             words += ["--version", self.version]
-        if self.activate:
-            words.append("--activate")
         return shlex.join(words)
 
 
@@ -764,15 +764,14 @@ class Trainer:
         }
 
     def export(self, metrics: dict, wall_time_s: float) -> Path:
-        """Save the generator (float16) to the registry as a candidate; activate only if asked."""
+        """Save the generator (float16) to the registry as a candidate version."""
         if self.model_path.exists():
             raise ValueError(f"model version {self.model_path.stem!r} appeared at "
                              f"{self.model_path} during training; not overwriting it")
         generator = copy.deepcopy(self.generator).cpu().to(memory_format=torch.contiguous_format)
         generator.eval()
         path = save_model(self.models_dir, self.config.category, self.model_path.stem, generator,
-                          self.model_card(metrics, wall_time_s), dtype=torch.float16,
-                          activate=self.config.activate)
-        self.log(f"exported {path}" + (" (active)" if self.config.activate else " (candidate)"))
+                          self.model_card(metrics, wall_time_s), dtype=torch.float16)
+        self.log(f"exported {path} (a candidate)")
         return path
 

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from inference.categories import CATEGORIES
 from inference.networks import ARCHITECTURES, GENERATOR_PRESETS
+from training.actions import RetrainError, do_promote, find_model_version
 from training.losses import GAN_MODES
 from training.trainer import DEFAULT_EPOCHS, TrainConfig, Trainer
 
@@ -85,7 +86,8 @@ class Command(BaseCommand):
         parser.add_argument("--num-workers", type=int, default=_default("num_workers"))
         parser.add_argument("--version", help="registry version name (default: the run id)")
         parser.add_argument("--activate", action="store_true",
-                            help="serve the new model right away (default: candidate only)")
+                            help="promote the new model when the run ends, as `manage.py "
+                                 "promote` would (default: a candidate only)")
         parser.add_argument("--resume", metavar="RUN",
                             help="continue this run (its id or folder) with its saved options")
 
@@ -128,6 +130,14 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"metrics: {json.dumps(result.metrics)}")
         self.stdout.write(f"wall time: {result.wall_time_s:.1f} s")
+        if options["activate"]:
+            try:
+                version = do_promote(find_model_version(trainer.config.category,
+                                                        result.model_path.stem))
+            except RetrainError as error:
+                raise CommandError(f"trained {result.model_path}, but it could not be promoted: "
+                                   f"{error}") from error
+            self.stdout.write(f"promoted {version}: it is served from the next picture")
         self.stdout.write(str(result.model_path))
 
     def _config(self, options) -> TrainConfig:
@@ -153,7 +163,7 @@ class Command(BaseCommand):
                 gaps=not (no_sketch or options["no_gaps"]), seed=options["seed"],
                 device=options["device"] or "auto", sample_every=options["sample_every"],
                 checkpoint_every=options["checkpoint_every"], num_workers=options["num_workers"],
-                version=options["version"], activate=options["activate"],
+                version=options["version"],
             )
         except (ValueError, TypeError) as error:
             raise CommandError(str(error)) from error
