@@ -156,8 +156,18 @@ def _check_state(state: dict[str, torch.Tensor], expected: dict[str, torch.Tenso
                              f"architecture needs {tuple(tensor.shape)}")
 
 
-def default_device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
+    """The torch device a name asks for: "auto" (or nothing) is CUDA when there is one, else the
+    CPU; ValueError for a name torch does not know or a CUDA device this machine lacks."""
+    if name in (None, "", "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise ValueError(f"bad device {name!r}: {error}") from error
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {name!r} was asked for, but this machine has no usable CUDA")
+    return device
 
 
 def _load_module(path: Path, card: dict, device: torch.device) -> nn.Module:
@@ -205,12 +215,7 @@ class Registry:
 
     def __init__(self, models_dir: Path, device: str | torch.device | None = None):
         self.models_dir = Path(models_dir)
-        try:
-            self.device = torch.device(device) if device else default_device()
-        except RuntimeError as error:
-            raise ValueError(f"bad inference device {device!r}: {error}") from error
-        if self.device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(f"inference device {device!r} asked for, but CUDA is not available")
+        self.device = resolve_device(device)
         self._cache: dict[tuple[str, str, str], tuple[tuple, LoadedModel | ModelUnavailable]] = {}
         self._lock = threading.Lock()
 

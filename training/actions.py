@@ -5,7 +5,6 @@ in the same action: do_promote and do_roll_back are the only code that writes AC
 runs long (building, training) is only queued here; the task bodies live in training.tasks.
 """
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -85,28 +84,16 @@ def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
 
 # Runs -----------------------------------------------------------------------------------------
 
-def new_run_id(category: str) -> str:
-    """A run id that is also a fresh model version name: <category>-<UTC time>-<random>."""
-    models_dir = Path(settings.MODELS_DIR)
-    runs_dir = Path(settings.TRAINING_RUNS_DIR)
-    while True:
-        run_id = f"{category}-{timezone.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-        taken = (TrainingRun.objects.filter(run_id=run_id).exists()
-                 or (runs_dir / run_id).exists()
-                 or weights_path(models_dir, category, run_id).exists())
-        if not taken:
-            return run_id
-
-
 def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> TrainingRun:
     """Create a queued run of the trainer on `dataset` with `options` (TrainConfig fields)."""
     from training.tasks import enqueue, run_training
-    from training.trainer import TrainConfig
+    from training.trainer import TrainConfig, new_run_id
 
     if dataset.status != TrainingDataset.Status.READY:
         raise RetrainError(f"dataset {dataset.name} is {dataset.get_status_display()}; build it "
                            "first")
-    run_id = new_run_id(dataset.category)
+    run_id = new_run_id(dataset.category, settings.TRAINING_RUNS_DIR, settings.MODELS_DIR,
+                        taken=lambda name: TrainingRun.objects.filter(run_id=name).exists())
     try:
         config = TrainConfig(**{**options, "category": dataset.category, "dataset": dataset.name,
                                 "version": run_id})
