@@ -5,6 +5,7 @@ from pathlib import Path, PurePosixPath
 from django import forms
 from django.conf import settings
 
+from inference.files import write_atomically
 from inference.networks import GENERATOR_PRESETS
 from training.actions import RetrainError, resolve_source_folder
 from training.datasets import check_dataset_name
@@ -101,21 +102,21 @@ class DatasetForm(forms.ModelForm):
 
     def keep_source(self, dataset: TrainingDataset) -> None:
         """Point the dataset at its photos, storing an uploaded zip in the private uploads
-        folder first (written whole under a temporary name, then renamed)."""
+        folder first (inference.files.write_atomically: whole, or not at all)."""
         upload = self.cleaned_data.get("upload")
         if upload is None:
             dataset.source_kind = TrainingDataset.SourceKind.FOLDER
             dataset.source_path = str(self.cleaned_data["folder"])
             dataset.source_name = ""
             return
-        folder = Path(settings.TRAINING_UPLOADS_DIR)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{dataset.name}-{secrets.token_hex(4)}.zip"
-        partial = target.with_suffix(".part")
-        with partial.open("wb") as file:
-            for chunk in upload.chunks(UPLOAD_CHUNK_BYTES):
-                file.write(chunk)
-        partial.replace(target)
+        target = Path(settings.TRAINING_UPLOADS_DIR) / f"{dataset.name}-{secrets.token_hex(4)}.zip"
+
+        def copy_upload(temporary: Path) -> None:
+            with temporary.open("wb") as file:
+                for chunk in upload.chunks(UPLOAD_CHUNK_BYTES):
+                    file.write(chunk)
+
+        write_atomically(target, copy_upload)
         dataset.source_kind = TrainingDataset.SourceKind.UPLOAD
         dataset.source_path = str(target)
         dataset.source_name = upload.name[:255]
