@@ -56,6 +56,9 @@ export class PicturePanel {
     image.addEventListener("load", () => {
       if (revision < this.shownRevision) return;
       const category = this.categoryAt.get(revision) || this.now.category;
+      if (!this.picture || this.picture.url !== result.url) {
+        document.dispatchEvent(new CustomEvent("studio:picture"));
+      }
       this.picture = { revision, url: result.url, category };
       this.shownRevision = revision;
       this.asleep = null;

@@ -268,6 +268,7 @@ class Studio {
       return;
     }
     const message = this.outbox.takeHead();
+    if (message.type === "stroke") document.dispatchEvent(new CustomEvent("studio:stroke"));
     if (ack.revision <= this.confirmed.revision) {
       // Nothing new was saved: a stroke the server already had (sent again after a drop).
       this.saveOutbox();

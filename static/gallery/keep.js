@@ -35,6 +35,7 @@ if (form) {
     if (event.submitter?.name) body.set(event.submitter.name, event.submitter.value);
     button.disabled = true;
     keepNew.disabled = true;
+    document.body.dataset.kept = ""; // so the keep animation plays again
     say("…");
     try {
       const response = await fetch(form.action, {
@@ -46,7 +47,10 @@ if (form) {
       const reply = await response.json();
       say(reply.message || "Oops! Try again.", reply.ok ? reply.artwork_url : null);
       document.body.dataset.kept = reply.ok ? "yes" : reply.code || "error";
-      if (reply.ok) keepNew.hidden = false; // kept once: "Keep it!" now updates it
+      if (reply.ok) {
+        keepNew.hidden = false; // kept once: "Keep it!" now updates it
+        document.dispatchEvent(new CustomEvent("studio:kept"));
+      }
     } catch {
       say("Oops! Try again in a moment.");
       document.body.dataset.kept = "error";
