@@ -46,7 +46,9 @@ def new_drawing(request):
                                      category=category)
     if user is None:
         remember_session_drawing(request.session, drawing)
-    return redirect("drawapp:draw", drawing_id=drawing.pk)
+    url = reverse("drawapp:draw", args=[drawing.pk])
+    challenge = request.GET.get("challenge", "")
+    return redirect(f"{url}?challenge={challenge}" if challenge.isdigit() else url)
 
 
 # The app shell a service worker keeps, so the studio loads (and says so kindly) offline.
@@ -110,4 +112,7 @@ def draw(request, drawing_id):
         "ws_path": f"/ws/draw/{drawing.pk}/",
         "initial_state": drawing_state(drawing),
         "protocol": page_protocol(),
+        # Drawn for a challenge: after keeping, entering it is one tap (the entry is checked then).
+        "challenge_id": request.GET.get("challenge") if request.GET.get(
+            "challenge", "").isdigit() else None,
     })

@@ -1,4 +1,6 @@
 """Every form of the gallery: each turns bad input into a short, clear message."""
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
@@ -19,6 +21,7 @@ from .names import KidNameError, parse_kid_name
 from .pins import PIN_IDS, PIN_LENGTH, PinError, canonical_pin
 
 MAX_NAMES_AT_ONCE = 40
+CHALLENGE_DAYS = 7  # a new challenge's last day is a week ahead unless the teacher says
 
 
 def normalise_join_code(text: str) -> str:
@@ -179,7 +182,9 @@ class ChallengeForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"starts": timezone.localdate()})
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {
+            "starts": today, "ends": today + timedelta(days=CHALLENGE_DAYS)})
         super().__init__(*args, **kwargs)
 
     def clean(self):

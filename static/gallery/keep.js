@@ -17,6 +17,15 @@ if (form) {
   });
   showReady();
 
+  // Drawn for a challenge: the kept picture can enter it with one tap.
+  const offerChallenge = (artworkId) => {
+    const enter = form.querySelector("[data-testid=enter-challenge]");
+    const entry = document.querySelector("[data-testid=enter-form] [name=artwork]");
+    if (!enter || !entry) return;
+    entry.value = String(artworkId);
+    enter.hidden = false;
+  };
+
   const say = (text, link) => {
     status.textContent = text;
     if (link) {
@@ -50,6 +59,7 @@ if (form) {
       if (reply.ok) {
         keepNew.hidden = false; // kept once: "Keep it!" now updates it
         document.dispatchEvent(new CustomEvent("studio:kept"));
+        offerChallenge(reply.artwork_id);
       }
     } catch {
       say("Oops! Try again in a moment.");
