@@ -18,6 +18,7 @@ from collections import deque
 
 import redis
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 LEASE_S = 20.0  # longer than a batch takes; shorter than the broker's visibility timeout
 RECORD_TTL_S = 24 * 3600  # Redis keeps a drawing's newest/done revisions this long after use
@@ -158,6 +159,12 @@ class RedisLine:
     in_memory = False
 
     def __init__(self, url: str, prefix: str = "", lease_s: float = LEASE_S):
+        # A job lost with its worker must come back after its drawing's lease ran out, or the
+        # job finds the drawing still leased and does nothing.
+        if settings.BROKER_VISIBILITY_TIMEOUT_S <= lease_s:
+            raise ImproperlyConfigured(
+                f"BROKER_VISIBILITY_TIMEOUT_S={settings.BROKER_VISIBILITY_TIMEOUT_S} must be "
+                f"longer than the picture line's lease of {lease_s} s")
         self.lease_s = lease_s
         self.redis = redis.Redis.from_url(url)
         self.prefix = prefix + "pictures:"
