@@ -138,6 +138,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_IMPORTS = ["drawapp.pictures.tasks"]  # the picture task lives below the app package
 CELERY_TASK_ROUTES = {"training.*": {"queue": "training"}}  # retrains and dataset builds
+# The training worker's upkeep (training.upkeep), from the beat the training worker runs
+# (`--beat`); an entry still queued behind a long run expires instead of piling up.
+TRAINING_UPKEEP_INTERVAL_S = 60
+CELERY_BEAT_SCHEDULE = {
+    "training-upkeep": {"task": "training.keep_books", "schedule": TRAINING_UPKEEP_INTERVAL_S,
+                        "options": {"expires": TRAINING_UPKEEP_INTERVAL_S}},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A job lost with its worker (killed, out of memory) goes back to the queue after this long,
 # not the broker's default hour: picture jobs take seconds, and the picture line's lease

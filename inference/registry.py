@@ -74,18 +74,20 @@ def weights_path(models_dir: Path, category: str, version: str) -> Path:
 
 
 def set_active_version(models_dir: Path, category: str, version: str) -> None:
-    """Make `version` the one served for `category` (workers pick it up on their next picture)."""
+    """Make `version` the one served for `category` (workers pick it up on their next picture).
+    In the studio only training.actions calls this, keeping the ModelVersion rows in step."""
     if not weights_path(models_dir, category, version).is_file():
         raise FileNotFoundError(f"no saved model {category}/{version} in {models_dir}")
     write_text_atomically(Path(models_dir) / category / ACTIVE_FILE, version + "\n")
 
 
 def save_model(models_dir: Path, category: str, version: str, generator: nn.Module, card: dict,
-               dtype: torch.dtype = torch.float16, activate: bool = False) -> Path:
+               dtype: torch.dtype = torch.float16) -> Path:
     """Write the weights as safetensors with the card beside them; returns the weights path.
 
     The card must name the "architecture" and "arguments" that rebuild this generator; the
-    category, version and dtype fields are filled in here. Files appear atomically.
+    category, version and dtype fields are filled in here. Files appear atomically. The model
+    is a candidate: only training.actions.do_promote makes a version the served one.
     """
     path = weights_path(models_dir, category, version)
     dtype_name = next((name for name, value in DTYPES.items() if value == dtype), None)
@@ -103,8 +105,6 @@ def save_model(models_dir: Path, category: str, version: str, generator: nn.Modu
     metadata = {"category": category, "version": version, "architecture": card["architecture"]}
     write_atomically(path, lambda temporary: save_file(state, temporary, metadata=metadata))
     write_text_atomically(path.with_suffix(".json"), card_text)
-    if activate:
-        set_active_version(models_dir, category, version)
     return path
 
 
@@ -158,8 +158,18 @@ def _check_state(state: dict[str, torch.Tensor], expected: dict[str, torch.Tenso
                              f"architecture needs {tuple(tensor.shape)}")
 
 
-def default_device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
+    """The torch device a name asks for: "auto" (or nothing) is CUDA when there is one, else the
+    CPU; ValueError for a name torch does not know or a CUDA device this machine lacks."""
+    if name in (None, "", "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise ValueError(f"bad device {name!r}: {error}") from error
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {name!r} was asked for, but this machine has no usable CUDA")
+    return device
 
 
 def _load_module(path: Path, card: dict, device: torch.device) -> nn.Module:
@@ -213,12 +223,7 @@ class Registry:
 
     def __init__(self, models_dir: Path, device: str | torch.device | None = None):
         self.models_dir = Path(models_dir)
-        try:
-            self.device = torch.device(device) if device else default_device()
-        except RuntimeError as error:
-            raise ValueError(f"bad inference device {device!r}: {error}") from error
-        if self.device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(f"inference device {device!r} asked for, but CUDA is not available")
+        self.device = resolve_device(device)
         self._cache: dict[tuple[str, str, str], tuple[tuple, LoadedModel | ModelUnavailable]] = {}
         self._lock = threading.Lock()
 
