@@ -183,3 +183,21 @@ async def test_the_page_hears_nothing_of_sleep_while_a_worker_is_awake(
     assert (await socket.receive())["type"] == "ack"
     assert await socket.communicator.receive_nothing(timeout=1)
     await socket.close()
+
+
+async def test_a_line_that_cannot_be_reached_loses_no_stroke_and_closes_no_socket(
+        redis_line, quick_to_tell, drawing, session_key, monkeypatch):
+    import redis
+
+    def unreachable(*args):
+        raise redis.ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(line_module.picture_line(), "offer", unreachable)
+    socket = Socket(drawing.pk, session_key)
+    await socket.connect()
+    await socket.receive_until("state")
+    for revision in (1, 2):
+        await socket.send(stroke_message())
+        assert await socket.receive_until("ack") == {"type": "ack", "revision": revision}
+    assert (await Drawing.objects.aget(pk=drawing.pk)).revision == 2
+    await socket.close()
