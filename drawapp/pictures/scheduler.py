@@ -17,10 +17,12 @@ NO_ANSWER_S = 5.0  # a page that has no picture this long after asking hears why
 ASLEEP_MESSAGE = "The picture machine is asleep. Keep drawing: your picture comes when it wakes up!"
 
 
-async def request_picture(drawing_id: str, revision: int, category: str) -> None:
+async def request_picture(drawing_id: str, revision: int, category: str,
+                          asking_again: bool = False) -> None:
     """Ask for the picture of `revision`; returns as soon as it is in line. A broker or Redis
     that cannot be reached is logged, not raised: the stroke is saved and acknowledged, and the
-    page asks again when it reconnects."""
+    page asks again when it reconnects; `asking_again` then wakes a worker even if the drawing
+    is still in line (the wake-up sent when it joined may be the thing that was lost)."""
     line = picture_line()
     try:
         if line.in_memory:
@@ -28,7 +30,7 @@ async def request_picture(drawing_id: str, revision: int, category: str) -> None
         else:  # a Redis round trip: off the event loop
             joined = await sync_to_async(line.offer, thread_sensitive=False)(
                 drawing_id, revision, category)
-        if joined:
+        if joined or asking_again:
             await run_task_from_async(serve_pictures, (category,), queue_for(category))
     except Exception:
         log.exception("could not ask for the picture of %s r%s", drawing_id, revision)

@@ -201,3 +201,17 @@ async def test_a_line_that_cannot_be_reached_loses_no_stroke_and_closes_no_socke
         assert await socket.receive_until("ack") == {"type": "ack", "revision": revision}
     assert (await Drawing.objects.aget(pk=drawing.pk)).revision == 2
     await socket.close()
+
+
+async def test_a_reconnect_wakes_a_worker_even_if_the_lost_wakeup_left_the_drawing_in_line(
+        redis_line, quick_to_tell, drawing, session_key):
+    revision = await sync_to_async(draw)(drawing, 1)
+    await request_picture(str(drawing.pk), revision, "panda")
+    redis_line.clear()  # the wake-up never reached a worker
+    await request_picture(str(drawing.pk), revision, "panda")
+    assert redis_line == []  # a stroke's own ask does not wake twice...
+    socket = Socket(drawing.pk, session_key)
+    await socket.connect()
+    assert (await socket.receive_until("state"))["needs_picture"] is True
+    await socket.close()
+    assert redis_line == [(("panda",), "gen.panda")]  # ...the page's reconnect does
