@@ -15,6 +15,8 @@ from torch import nn
 
 from inference.categories import CATEGORIES
 from inference.files import write_atomically, write_text_atomically
+from inference.malloc import keep_freed_memory
+from inference.narrow_conv import serve_narrow_convs_space_to_depth
 from inference.networks import build_generator
 from inference.rasterize import to_tensor
 
@@ -190,9 +192,15 @@ def serving_dtype(device: torch.device) -> torch.dtype:
 
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:
     """The module as served on `device`: eval mode, no gradients, serving dtype and memory
-    format (inputs must match: see as_served_input)."""
+    format (inputs must match: see as_served_input); on the CPU, narrow convs run as
+    space-to-depth convs (see inference.narrow_conv) and freed activations stay in the
+    process for the next forward (inference.malloc)."""
     module.requires_grad_(False).eval()
-    return module.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
+    module = module.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
+    if device.type == "cpu":
+        serve_narrow_convs_space_to_depth(module)
+        keep_freed_memory()
+    return module
 
 
 def as_served_input(batch: torch.Tensor, device: torch.device) -> torch.Tensor:
@@ -282,19 +290,31 @@ class Registry:
 
     def generate(self, category: str, sketch: Image.Image) -> GeneratedPicture:
         """The category's active model applied to a PICTURE_SIZE "L" sketch: an RGB picture."""
-        if not isinstance(sketch, Image.Image) or sketch.mode != "L" \
-                or sketch.size != (PICTURE_SIZE, PICTURE_SIZE):
-            raise ValueError(f"sketch must be a {PICTURE_SIZE}x{PICTURE_SIZE} 'L' image, "
-                             f"got {sketch!r}")
+        return self.generate_batch(category, [sketch])[0]
+
+    def generate_batch(self, category: str,
+                       sketches: list[Image.Image]) -> list[GeneratedPicture]:
+        """The category's active model applied to several sketches in one forward: one picture
+        each, in order, the same pictures generate() makes one at a time. Each picture's
+        model_ms is its share of the forward's time."""
+        if not sketches:
+            raise ValueError("generate_batch needs at least one sketch")
+        for sketch in sketches:
+            if not isinstance(sketch, Image.Image) or sketch.mode != "L" \
+                    or sketch.size != (PICTURE_SIZE, PICTURE_SIZE):
+                raise ValueError(f"sketch must be a {PICTURE_SIZE}x{PICTURE_SIZE} 'L' image, "
+                                 f"got {sketch!r}")
         model = self.load(category)
         started = time.perf_counter()
         with torch.inference_mode():
-            output = model.module(as_served_input(to_tensor(sketch), model.device))
-            pixels = ((output[0].float() + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8)
-            pixels = pixels.permute(1, 2, 0).cpu().numpy()  # copying to the CPU waits for the GPU
-        model_ms = (time.perf_counter() - started) * 1000
-        image = Image.fromarray(np.ascontiguousarray(pixels))
-        return GeneratedPicture(image=image, version=model.card["version"], model_ms=model_ms)
+            batch = torch.cat([to_tensor(sketch) for sketch in sketches])
+            output = model.module(as_served_input(batch, model.device))
+            pixels = ((output.float() + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8)
+            pixels = pixels.permute(0, 2, 3, 1).cpu().numpy()  # the copy waits for the GPU
+        share_ms = (time.perf_counter() - started) * 1000 / len(sketches)
+        version = model.card["version"]
+        return [GeneratedPicture(image=Image.fromarray(np.ascontiguousarray(one)),
+                                 version=version, model_ms=share_ms) for one in pixels]
 
 
 _registry: tuple[tuple[str, str], Registry] | None = None

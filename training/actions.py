@@ -2,11 +2,11 @@
 
 do_* functions change the database (and, for promote and roll back, the registry's ACTIVE file
 in the same action: do_promote and do_roll_back are the only code that writes ACTIVE). Work that
-runs long (building, training) is only queued here; the task bodies live in training.tasks.
+runs long (building, training) is only queued here; the task bodies live in training.tasks; the
+records the worker itself keeps (model files registered, silent runs marked interrupted, the
+sync with ACTIVE files), in training.bookkeeping.
 """
 import logging
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -14,21 +14,23 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from inference.categories import CATEGORIES
+from drawapp.runner import run_task
 from inference.registry import (
-    VERSION_PATTERN,
     Registry,
-    read_card,
     set_active_version,
     weights_path,
 )
-from training.models import (
+from training.bookkeeping import (  # noqa: F401  (part of the actions' interface)
     HEARTBEAT_TIMEOUT_S,
     INTERRUPTED_MESSAGE,
-    ModelVersion,
-    TrainingDataset,
-    TrainingRun,
+    SyncResult,
+    mark_interrupted_runs,
+    register_model_file,
+    sync_model_versions,
 )
+from training.models import ModelVersion, TrainingDataset, TrainingRun
+from training.queues import TRAINING_QUEUE
+from training.tasks import build_training_dataset, run_training
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +64,6 @@ def resolve_source_folder(folder: str | Path) -> Path:
 
 def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
     """Queue a (re)build of the dataset on the training queue."""
-    from training.tasks import build_training_dataset, enqueue
-
     if dataset.source_kind == TrainingDataset.SourceKind.FOLDER:
         resolve_source_folder(dataset.source_path)
     elif not Path(dataset.source_path).is_file():
@@ -77,7 +77,8 @@ def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
         if TrainingRun.objects.filter(dataset=dataset, status__in=TrainingRun.ACTIVE).exists():
             raise RetrainError(f"dataset {dataset.name} is in use by a training run; wait for it "
                                "or cancel it before rebuilding")
-        transaction.on_commit(lambda: enqueue(build_training_dataset, dataset.pk))
+        transaction.on_commit(
+            lambda: run_task(build_training_dataset, (dataset.pk,), TRAINING_QUEUE))
     dataset.refresh_from_db()
     return dataset
 
@@ -86,7 +87,6 @@ def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
 
 def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> TrainingRun:
     """Create a queued run of the trainer on `dataset` with `options` (TrainConfig fields)."""
-    from training.tasks import enqueue, run_training
     from training.trainer import TrainConfig, new_run_id
 
     if dataset.status != TrainingDataset.Status.READY:
@@ -106,7 +106,7 @@ def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> Training
             run_dir=str(Path(settings.TRAINING_RUNS_DIR) / run_id),
             total_steps=config.steps,
         )
-        transaction.on_commit(lambda: enqueue(run_training, run.pk))
+        transaction.on_commit(lambda: run_task(run_training, (run.pk,), TRAINING_QUEUE))
     return run
 
 
@@ -128,8 +128,6 @@ def do_cancel_run(run: TrainingRun) -> TrainingRun:
 def do_resume_run(run: TrainingRun) -> TrainingRun:
     """Queue a cancelled, interrupted or failed run again; it goes on from its last checkpoint
     (or from the start when it never wrote one)."""
-    from training.tasks import enqueue, run_training
-
     mark_interrupted_runs()  # a run the page showed as interrupted is marked so before resuming
     with transaction.atomic():
         queued = TrainingRun.objects.filter(pk=run.pk, status__in=TrainingRun.RESUMABLE).update(
@@ -140,44 +138,12 @@ def do_resume_run(run: TrainingRun) -> TrainingRun:
             run.refresh_from_db()
             raise RetrainError(f"run {run.run_id} is {run.get_status_display()}; only cancelled, "
                                "interrupted or failed runs can be resumed")
-        transaction.on_commit(lambda: enqueue(run_training, run.pk))
+        transaction.on_commit(lambda: run_task(run_training, (run.pk,), TRAINING_QUEUE))
     run.refresh_from_db()
     return run
 
 
-def mark_interrupted_runs(now=None) -> int:
-    """Mark running runs whose heartbeat is older than HEARTBEAT_TIMEOUT_S as interrupted (they
-    can be resumed); returns how many. Called by the training worker's upkeep (training.upkeep)
-    and before a resume; pages only show such runs as interrupted (TrainingRun.is_silent)."""
-    now = now or timezone.now()
-    stale = Q(heartbeat_at__lt=now - timedelta(seconds=HEARTBEAT_TIMEOUT_S)) | Q(
-        heartbeat_at__isnull=True)
-    count = TrainingRun.objects.filter(stale, status=TrainingRun.Status.RUNNING).update(
-        status=TrainingRun.Status.INTERRUPTED, error=INTERRUPTED_MESSAGE, finished_at=now,
-        eta_s=None,
-    )
-    if count:
-        logger.warning("marked %d training run(s) as interrupted", count)
-    return count
-
-
 # Model versions -------------------------------------------------------------------------------
-
-def register_model_file(path: Path) -> ModelVersion:
-    """The ModelVersion row of a saved model (created as a candidate when new)."""
-    path = Path(path)
-    card = read_card(path)
-    category, version = path.parent.name, path.stem
-    metrics = card.get("metrics") if isinstance(card.get("metrics"), dict) else {}
-    row, created = ModelVersion.objects.get_or_create(
-        category=category, version=version,
-        defaults={"weights_path": str(path), "card": card, "metrics": metrics},
-    )
-    if not created and row.weights_path != str(path):
-        row.weights_path, row.card, row.metrics = str(path), card, metrics
-        row.save(update_fields=["weights_path", "card", "metrics"])
-    return row
-
 
 def find_model_version(category: str, version: str,
                        models_dir: Path | None = None) -> ModelVersion:
@@ -195,45 +161,6 @@ def find_model_version(category: str, version: str,
         return register_model_file(path)
     except (OSError, ValueError) as error:
         raise RetrainError(f"cannot register {path}: {error}") from error
-
-
-@dataclass
-class SyncResult:
-    registered: list[ModelVersion] = field(default_factory=list)
-    active: dict[str, str | None] = field(default_factory=dict)
-    unreadable: list[str] = field(default_factory=list)
-
-
-def sync_model_versions(models_dir: Path | None = None) -> SyncResult:
-    """Register the model files already in MODELS_DIR as ModelVersion rows; which one is active
-    follows each category's ACTIVE file (that is what the workers serve)."""
-    models_dir = Path(models_dir or settings.MODELS_DIR)
-    registry = Registry(models_dir, device="cpu")  # reads ACTIVE only; loads no model
-    result = SyncResult()
-    for category in CATEGORIES:
-        known = set(ModelVersion.objects.filter(category=category)
-                    .values_list("version", flat=True))
-        folder = models_dir / category
-        for path in sorted(folder.glob("*.safetensors")) if folder.is_dir() else []:
-            if path.stem in known or not VERSION_PATTERN.fullmatch(path.stem):
-                continue
-            try:
-                result.registered.append(register_model_file(path))
-            except (OSError, ValueError) as error:
-                logger.error("cannot register %s: %s", path, error)
-                result.unreadable.append(f"{path}: {error}")
-        active = registry.active_version(category)
-        result.active[category] = active
-        with transaction.atomic():
-            versions = ModelVersion.objects.select_for_update().filter(category=category)
-            list(versions)  # lock the category's rows
-            versions.filter(status=ModelVersion.Status.ACTIVE).exclude(version=active or "") \
-                .update(status=ModelVersion.Status.RETIRED)
-            if active:
-                versions.filter(version=active).update(status=ModelVersion.Status.ACTIVE)
-    for row in result.registered:
-        row.refresh_from_db(fields=["status"])
-    return result
 
 
 def _lock_category(category: str) -> list[ModelVersion]:
