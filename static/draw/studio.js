@@ -329,6 +329,7 @@ class Studio {
     this.outbox.stop();
     this.setConnectionState(quick ? "connecting" : "reconnecting");
     this.scheduleIndicator();
+    this.viewChanged(); // Save goes off while the line is down
   }
 
   connectionForbidden() {
@@ -336,6 +337,7 @@ class Studio {
     this.setConnectionState("closed");
     this.closedCard.hidden = false;
     this.indicator.hidden = true;
+    this.viewChanged();
   }
 
   setConnectionState(state) {
