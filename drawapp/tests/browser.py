@@ -36,6 +36,14 @@ BROWSER_TEST_MARKS = [
     pytest.mark.skipif(not CHROMEDRIVER.exists(), reason=f"browser test needs {CHROMEDRIVER}"),
 ]
 
+
+def browser_test(test):
+    """Mark one test as a browser test (for modules that also hold plain ones)."""
+    for mark in BROWSER_TEST_MARKS:
+        test = mark(test)
+    return test
+
+
 # Dark pixels of the canvas in a small square around (x, y), both in [0, 1] of its side.
 INK_NEAR = """
 const [x, y] = arguments;

@@ -6,19 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drawapp.models import Drawing
-from drawapp.tests.browser import BROWSER_TEST_MARKS, Page, line
+from drawapp.tests.browser import Page, browser_test, line
 from gallery.actions import do_add_kids, do_create_challenge, do_create_classroom
 from gallery.forms import CHALLENGE_DAYS
 from gallery.models import ChallengeEntry
 
 from .conftest import make_teacher
 from .test_browser_kid_pages import sign_in
-
-
-def browser_test(test):
-    for mark in BROWSER_TEST_MARKS:
-        test = mark(test)
-    return test
 
 
 def car_challenge(teacher, classroom, category="car"):

@@ -4,15 +4,17 @@ from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..access import refuse, teacher_required
+from ..access import refuse, teacher_required, wants_json
 from ..actions import (
     GalleryError,
     do_add_kids,
+    do_approve_all_waiting,
     do_create_challenge,
     do_create_classroom,
     do_create_teacher,
@@ -232,18 +234,34 @@ def review(request, pk):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         first_error = next(iter(form.errors.values()))[0]
+        if wants_json(request):
+            return refuse(request, first_error, status=400, code="bad_review")
         messages.error(request, first_error)
     else:
         try:
-            do_review_artwork(art, request.user, form.cleaned_data["action"],
-                              form.cleaned_data["note"])
+            art = do_review_artwork(art, request.user, form.cleaned_data["action"],
+                                    form.cleaned_data["note"])
         except GalleryError as error:
             return refuse(request, error.message, status=error.status, code=error.code)
-        messages.success(request, REVIEWED_MESSAGES[form.cleaned_data["action"]])
+        said = REVIEWED_MESSAGES[form.cleaned_data["action"]]
+        if wants_json(request):  # the queue page changes in place (review.js)
+            return JsonResponse({"ok": True, "message": said, "status": art.status,
+                                 "featured": art.featured})
+        messages.success(request, said)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("gallery:teacher-queue", args=[art.classroom_id])
     return redirect(back)
+
+
+@require_POST
+@teacher_required
+def approve_all(request, classroom_id):
+    """Every picture waiting in the class goes into its gallery at once."""
+    classroom = _own_classroom(request, classroom_id)
+    approved = do_approve_all_waiting(classroom, request.user)
+    messages.success(request, f"Approved {approved} picture{'' if approved == 1 else 's'}.")
+    return redirect("gallery:teacher-queue", classroom_id=classroom.pk)
 
 
 @require_http_methods(["GET", "POST"])
