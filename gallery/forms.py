@@ -127,7 +127,7 @@ class RosterForm(forms.Form):
                      for kid in self.classroom.kids.all()}
             if len(taken) + len(lines) > MAX_KIDS_PER_CLASS:
                 raise forms.ValidationError(f"A class holds at most {MAX_KIDS_PER_CLASS} kids.")
-        names, problems = [], []
+        names, problems, pasted = [], [], {}
         for number, line in enumerate(lines, start=1):
             try:
                 first, initial = parse_kid_name(line)
@@ -135,10 +135,14 @@ class RosterForm(forms.Form):
                 problems.append(f"Line {number}: {error}")
                 continue
             key = (first.casefold(), initial.casefold())
+            if key in pasted:
+                problems.append(f"Line {number}: {first} {initial}. is on line {pasted[key]} "
+                                "too.")
+                continue
             if key in taken:
                 problems.append(f"Line {number}: {first} {initial}. is already in the class.")
                 continue
-            taken.add(key)
+            pasted[key] = number
             names.append((first, initial))
         if problems:
             raise forms.ValidationError(problems)

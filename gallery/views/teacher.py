@@ -1,4 +1,5 @@
 """The teacher's side: sign-up, classes, roster and PIN cards, settings, and the review queue."""
+import segno
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
@@ -191,11 +192,17 @@ def cards(request, classroom_id):
     all_cards = request.session.get(NEW_PINS_KEY, {})
     pins = all_cards.pop(str(classroom.pk), {})
     request.session[NEW_PINS_KEY] = all_cards
-    kids = {str(kid.pk): kid for kid in classroom.kids.filter(pk__in=list(pins))}
-    new_cards = [{"kid": kids[kid_id], "pictures": pin_pictures(pictures)}
-                 for kid_id, pictures in pins.items() if kid_id in kids]
+    # A card for every kid, any time; the pictures only on cards of PINs made just now (only
+    # their hash is kept), the others leave room to draw them.
+    join_url = request.build_absolute_uri(
+        reverse("gallery:join-roster", args=[classroom.join_code]))
+    cards = [{"kid": kid, "pictures": pin_pictures(pins[str(kid.pk)])
+              if str(kid.pk) in pins else None}
+             for kid in classroom.kids.order_by("first_name", "last_initial")]
     return render(request, "gallery/teacher/cards.html", {
-        "classroom": classroom, "cards": new_cards,
+        "classroom": classroom, "cards": cards, "new_pins": bool(pins), "join_url": join_url,
+        "join_qr": segno.make(join_url, error="m").svg_inline(scale=3, border=2,
+                                                               omitsize=True),
     })
 
 
