@@ -136,16 +136,16 @@ class RosterForm(forms.Form):
                 continue
             key = (first.casefold(), initial.casefold())
             if key in pasted:
-                problems.append(f"Line {number}: {first} {initial}. is on line {pasted[key]} "
-                                "too.")
+                problems.append(f"Line {number}: {line.strip()} is on line {pasted[key]} too.")
                 continue
             if key in taken:
-                problems.append(f"Line {number}: {first} {initial}. is already in the class.")
+                problems.append(f"Line {number}: {line.strip()} is already in the class.")
                 continue
             pasted[key] = number
             names.append((first, initial))
-        if problems:
+        if problems and not names:
             raise forms.ValidationError(problems)
+        self.problems = problems  # the good lines are added; these are told after
         return names
 
 

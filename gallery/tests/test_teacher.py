@@ -110,17 +110,28 @@ def test_bulk_add_makes_kids_and_shows_their_pictures_once(cast):
     assert again and all(card["pictures"] is None for card in again)  # pictures shown once
 
 
-def test_bulk_add_lists_every_bad_line_and_adds_nobody(cast):
-    response = cast.client("teacher").post(class_url("teacher-add-kids", cast.classroom), {
-        "names": "Eve P.\nMaya Kowalski\nLeo B.\nEve P\n12 X",
+def test_bulk_add_adds_the_good_lines_and_tells_every_bad_one(cast):
+    client = cast.client("teacher")
+    response = client.post(class_url("teacher-add-kids", cast.classroom), {
+        "names": "Eve P.\nMaya Kowalski\nLeo B.\nEve P\n12 X\nZoë\nMary-Kate O",
     })
-    assert response.status_code == 400
-    text = response.content.decode()
+    assert response.status_code == 302
+    added = KidProfile.objects.filter(classroom=cast.classroom).exclude(
+        pk__in=[cast.kid.pk, cast.classmate.pk])
+    assert sorted(kid.display_name for kid in added) == ["Eve P.", "Mary-Kate O.", "Zoë"]
+    text = client.get(response.url).content.decode()
     assert "Line 2: “Maya Kowalski”: write a first name and one letter" in text
     assert "Line 3: Leo B. is already in the class." in text
-    assert "Line 4: Eve P. is on line 1 too." in text  # repeated in the paste, not the class
+    assert "Line 4: Eve P is on line 1 too." in text  # repeated in the paste, not the class
     assert "Line 5: “12 X”" in text
-    assert not KidProfile.objects.filter(first_name="Eve").exists()
+
+
+def test_bulk_add_of_only_bad_lines_adds_nobody_and_says_why(cast):
+    response = cast.client("teacher").post(class_url("teacher-add-kids", cast.classroom),
+                                           {"names": "Leo B.\n12 X"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Line 1: Leo B. is already in the class." in text and "Line 2: “12 X”" in text
 
 
 def test_bulk_add_needs_at_least_one_name(cast):

@@ -141,6 +141,8 @@ def add_kids(request, classroom_id):
     _remember_new_pins(request, classroom, new_pins)
     messages.success(request, f"Added {len(new_pins)} kids. Print their sign-in cards now: "
                               "the pictures are shown only once.")
+    for problem in form.problems:
+        messages.warning(request, f"Not added: {problem}")
     return redirect("gallery:teacher-cards", classroom_id=classroom.pk)
 
 
