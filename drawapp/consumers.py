@@ -1,6 +1,5 @@
 """The drawing room's WebSocket: validate, save, acknowledge, then ask for a picture."""
 
-import json
 import logging
 
 from channels.db import database_sync_to_async
@@ -15,9 +14,10 @@ from .protocol import (
     MAX_MESSAGE_BYTES,
     ProtocolError,
     RateLimiter,
+    encode_message,
     parse_client_message,
 )
-from .state import drawing_state, load_owned_drawing
+from .state import load_owned_drawing, state_messages
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +41,12 @@ class DrawConsumer(AsyncWebsocketConsumer):
         self.errors = 0
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        state = await database_sync_to_async(drawing_state)(drawing)
-        await self.send_json({"type": "state", **state})
+        pages = await database_sync_to_async(state_messages)(drawing)
+        for page in pages:
+            await self.send_json(page)
+        state = pages[0]
         if state["needs_picture"]:
-            await request_picture(self.drawing_id, drawing.revision, drawing.category)
+            await request_picture(self.drawing_id, state["revision"], state["category"])
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
@@ -97,4 +99,4 @@ class DrawConsumer(AsyncWebsocketConsumer):
         )
 
     async def send_json(self, content):
-        await self.send(text_data=json.dumps(content))
+        await self.send(text_data=encode_message(content))

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from inference.categories import CATEGORIES
 
 MAX_MESSAGE_BYTES = 64 * 1024
+# Daphne's --websocket-max-message-size (both directions): a frame over it is dropped with close
+# 1009 before the consumer sees it, so it sits well above MAX_MESSAGE_BYTES and everything in
+# between gets a `too_big` answer on an open socket.
+SERVER_FRAME_BYTES = 4 * MAX_MESSAGE_BYTES
+# The server's own messages (the state pages) stay under this; any stored stroke fits one page.
+MAX_STATE_PAGE_BYTES = MAX_MESSAGE_BYTES
 MAX_POINTS_PER_STROKE = 2000
 MAX_STROKES_PER_DRAWING = 2000
 MAX_MESSAGES_PER_SECOND = 20
@@ -19,6 +25,11 @@ MAX_ERRORS_BEFORE_CLOSE = 50
 MIN_BRUSH_SIZE = 1.0
 MAX_BRUSH_SIZE = 64.0
 TOOLS = ("pen", "eraser")
+
+
+def encode_message(message: dict) -> str:
+    """A server message as the compact JSON text frame that goes on the wire."""
+    return json.dumps(message, separators=(",", ":"))
 
 
 class ProtocolError(Exception):

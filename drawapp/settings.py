@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 
 from .env import env_bool, env_int, env_list, env_str
+from .protocol import SERVER_FRAME_BYTES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -96,6 +97,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# `make run` (Daphne's runserver) caps WebSocket messages where docker-compose's Daphne does.
+DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = SERVER_FRAME_BYTES
 
 REDIS_URL = env_str("REDIS_URL")
 REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "")  # lets test runs share one Redis safely
