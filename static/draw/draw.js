@@ -441,6 +441,7 @@ class Studio {
     this.outbox = []; // changes not yet acknowledged, oldest first
     this.headSent = false; // outbox[0] went out; its ack or error has not come back yet
     this.synced = false; // the current socket has sent its state
+    this.statePages = null; // a state arriving in pages, until its last page comes
     this.tokens = SEND_BURST;
     this.tokensAt = performance.now();
     this.pausedUntil = 0;
@@ -576,7 +577,13 @@ class Studio {
   receive(message) {
     switch (message.type) {
       case "state":
-        this.receiveState(message);
+        this.statePages = { ...message, strokes: [...(message.strokes || [])] };
+        this.receiveStatePage();
+        break;
+      case "state_more":
+        if (!this.statePages) break;
+        this.statePages.strokes.push(...(message.strokes || []));
+        this.receiveStatePage();
         break;
       case "ack":
         this.receiveAck(message);
@@ -593,6 +600,14 @@ class Studio {
       default:
         break; // badges and whatever comes later belong to other parts of the page
     }
+  }
+
+  // A large drawing's state comes as `state` then `state_more` pages; apply it once complete.
+  receiveStatePage() {
+    const state = this.statePages;
+    if (state.strokes.length < (state.stroke_count ?? state.strokes.length)) return;
+    this.statePages = null;
+    this.receiveState(state);
   }
 
   receiveState(state) {
