@@ -1,9 +1,11 @@
 """The drawing room's WebSocket: validate, save, acknowledge, then ask for a picture."""
 
+import asyncio
 import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import DatabaseError, OperationalError
 
 from inference.tasks import drawing_group
 
@@ -12,8 +14,11 @@ from .dispatch import request_picture
 from .protocol import (
     MAX_ERRORS_BEFORE_CLOSE,
     MAX_MESSAGE_BYTES,
+    SAVE_ATTEMPTS,
+    SAVE_RETRY_WAIT_S,
     ProtocolError,
     RateLimiter,
+    ServerTrouble,
     encode_message,
     parse_client_message,
 )
@@ -23,10 +28,21 @@ log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_ABUSIVE = 4429
+CLOSE_TRY_AGAIN = 4503  # the server could not read the drawing just now; reconnect later
 
 
 class DrawConsumer(AsyncWebsocketConsumer):
+    """One open canvas. No exception leaves a handler: a message always gets its answer, and a
+    connect that fails closes with CLOSE_TRY_AGAIN, never with 1011."""
+
     async def connect(self):
+        try:
+            await self._open()
+        except Exception:
+            log.exception("could not open a drawing socket")
+            await self.close(code=CLOSE_TRY_AGAIN)
+
+    async def _open(self):
         drawing_id = self.scope["url_route"]["kwargs"]["drawing_id"]
         session = self.scope.get("session")
         drawing = await database_sync_to_async(load_owned_drawing)(
@@ -63,17 +79,40 @@ class DrawConsumer(AsyncWebsocketConsumer):
             if not self.limiter.allow():
                 raise ProtocolError("rate_limited", "Slow down a little!")
             message = parse_client_message(text_data)
-            change = await database_sync_to_async(apply_message)(self.drawing_id, message)
+            change = await self._save(message)
         except ProtocolError as error:
             await self._reject(error)
             return
+        except Exception:
+            log.exception("saving a message on drawing %s failed", self.drawing_id)
+            await self._reject(ServerTrouble("server_error", "Something went wrong: try again."))
+            return
         await self.send_json({"type": "ack", "revision": change.revision})
         if not change.is_empty:
-            await request_picture(change.drawing_id, change.revision, change.category)
+            try:
+                await request_picture(change.drawing_id, change.revision, change.category)
+            except Exception:  # saved and acked; the next connect asks for the picture again
+                log.exception("could not ask for the picture of drawing %s", self.drawing_id)
+
+    async def _save(self, message):
+        """apply_message, tried again after a database error (each failed try rolled back)."""
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                return await database_sync_to_async(apply_message)(self.drawing_id, message)
+            except OperationalError as error:
+                log.warning("save on drawing %s, try %d: %s", self.drawing_id, attempt, error)
+                if attempt < SAVE_ATTEMPTS:
+                    await asyncio.sleep(SAVE_RETRY_WAIT_S)
+            except DatabaseError:
+                log.exception("save on drawing %s failed", self.drawing_id)
+                break
+        raise ServerTrouble("busy", "The studio is busy: send that again in a moment.")
 
     async def _reject(self, error: ProtocolError):
-        self.errors += 1
         await self.send_json(error.as_message())
+        if isinstance(error, ServerTrouble):
+            return
+        self.errors += 1
         if self.errors >= MAX_ERRORS_BEFORE_CLOSE:
             log.warning("closing abusive socket on drawing %s", self.drawing_id)
             await self.close(code=CLOSE_ABUSIVE)

@@ -22,6 +22,10 @@ MAX_STROKES_PER_DRAWING = 2000
 MAX_MESSAGES_PER_SECOND = 20
 MESSAGE_BURST = 40
 MAX_ERRORS_BEFORE_CLOSE = 50
+# A save that meets a database error (locked, connection lost) is tried this often in all, this
+# long apart, before the client is told `busy`; the failed attempts were rolled back.
+SAVE_ATTEMPTS = 3
+SAVE_RETRY_WAIT_S = 0.2
 MIN_BRUSH_SIZE = 1.0
 MAX_BRUSH_SIZE = 64.0
 TOOLS = ("pen", "eraser")
@@ -40,6 +44,11 @@ class ProtocolError(Exception):
 
     def as_message(self) -> dict:
         return {"type": "error", "code": self.code, "message": self.message}
+
+
+class ServerTrouble(ProtocolError):
+    """A refusal that is the server's fault (`busy`, `server_error`): answered like any other
+    error, nothing saved, but never counted against the client."""
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,15 @@ DATABASE_URL = env_str("DATABASE_URL")
 # Connections stay open per thread this long: a fresh SQLite one costs a stroke about 1.5 ms,
 # and the drawing room opens one for the save and one for the picture.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
-# WAL lets the picture thread read while the socket commits the next stroke.
-SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+# WAL lets the picture thread read while the socket commits the next stroke. Transactions take
+# the write lock when they begin (IMMEDIATE): a read that later turns into a write would fail
+# at once with "database is locked" when another writer went first, whatever the busy timeout.
+SQLITE_BUSY_TIMEOUT_S = env_int("SQLITE_BUSY_TIMEOUT_S", 20)
+SQLITE_OPTIONS = {
+    "timeout": SQLITE_BUSY_TIMEOUT_S,
+    "init_command": "PRAGMA journal_mode=WAL;",
+    "transaction_mode": "IMMEDIATE",
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

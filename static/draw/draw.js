@@ -10,6 +10,8 @@ const SKETCH_SIZE = 256; // brush sizes are diameters in pixels of this square
 const SEND_RATE_PER_SECOND = 10; // well under the server's 20 per second
 const SEND_BURST = 20;
 const RATE_LIMITED_PAUSE_MS = 1000;
+// Refusals that are no fault of the message: it waits a moment and goes out again as it is.
+const SEND_AGAIN_CODES = new Set(["rate_limited", "busy", "server_error"]);
 const RECONNECT_FIRST_MS = 500;
 const RECONNECT_MAX_MS = 5000;
 const INDICATOR_DELAY_MS = 700; // a blip shorter than this shows nothing
@@ -654,7 +656,7 @@ class Studio {
   receiveError(error) {
     if (!this.headSent || !this.outbox.length) return;
     this.headSent = false;
-    if (error.code === "rate_limited") {
+    if (SEND_AGAIN_CODES.has(error.code)) {
       this.pausedUntil = performance.now() + RATE_LIMITED_PAUSE_MS;
       this.pump();
       return;
