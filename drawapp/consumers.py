@@ -5,7 +5,7 @@ import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.db import DatabaseError, OperationalError
+from django.db import DatabaseError, OperationalError, reset_queries
 
 from .actions import apply_message
 from .dispatch import request_picture
@@ -26,6 +26,20 @@ from .state import load_owned_drawing, state_messages
 log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
+def in_database(function):
+    """`function` as a coroutine on the database thread that leaves no query log behind: with
+    DEBUG on, Django keeps every query (strokes and all) until a request ends, and on the
+    socket's thread no request ever does."""
+
+    def run(*arguments):
+        try:
+            return function(*arguments)
+        finally:
+            reset_queries()
+
+    return database_sync_to_async(run)
+
+
 CLOSE_ABUSIVE = 4429
 CLOSE_TRY_AGAIN = 4503  # the server could not read the drawing just now; reconnect later
 
@@ -44,7 +58,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
     async def _open(self):
         drawing_id = self.scope["url_route"]["kwargs"]["drawing_id"]
         session = self.scope.get("session")
-        drawing = await database_sync_to_async(load_owned_drawing)(
+        drawing = await in_database(load_owned_drawing)(
             drawing_id, session.session_key if session else None, self.scope.get("user")
         )
         if drawing is None:
@@ -56,7 +70,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
         self.errors = 0
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        pages = await database_sync_to_async(state_messages)(drawing)
+        pages = await in_database(state_messages)(drawing)
         for page in pages:
             await self.send_json(page)
         state = pages[0]
@@ -97,7 +111,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
         """apply_message, tried again after a database error (each failed try rolled back)."""
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
-                return await database_sync_to_async(apply_message)(self.drawing_id, message)
+                return await in_database(apply_message)(self.drawing_id, message)
             except OperationalError as error:
                 log.warning("save on drawing %s, try %d: %s", self.drawing_id, attempt, error)
                 if attempt < SAVE_ATTEMPTS:

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, reset_queries
 
 from inference.categories import queue_for
 
@@ -23,10 +23,12 @@ _running: set[asyncio.Task] = set()
 
 
 def _generate_here(drawing_id: str, revision: int) -> str:
-    """The task body on the in-process thread, which must not keep a database connection."""
+    """The task body on the in-process thread, which must keep no database connection and (with
+    DEBUG on) no log of its queries."""
     try:
         return generate.run(drawing_id, revision)
     finally:
+        reset_queries()
         close_old_connections()
 
 
