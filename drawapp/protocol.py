@@ -79,7 +79,10 @@ ClientMessage = Stroke | Command | ChooseCategory
 def _number(value, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ProtocolError("bad_value", f"{what} must be a number.")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer of more than 308 digits
+        raise ProtocolError("bad_value", f"{what} must be a finite number.") from None
     if not math.isfinite(value):
         raise ProtocolError("bad_value", f"{what} must be a finite number.")
     return value

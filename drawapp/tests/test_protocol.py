@@ -69,6 +69,11 @@ def test_commands_and_category_are_parsed():
         (stroke(size=0), "bad_size"),
         (stroke(size=MAX_BRUSH_SIZE + 1), "bad_size"),
         (stroke(size="big"), "bad_value"),
+        # Integers too long for a float (over 308 digits), as a coordinate and as a size
+        ('{"type": "stroke", "points": [[1%s, 0.2]], "size": 3}' % ("0" * 309), "bad_value"),
+        ('{"type": "stroke", "points": [[0.2, 0.2]], "size": -9%s}' % ("9" * 400), "bad_value"),
+        # Longer than Python will read an integer from text at all
+        ('{"type": "stroke", "points": [[1%s, 0.2]], "size": 3}' % ("0" * 5000), "bad_json"),
         (stroke(tool="spray"), "bad_tool"),
         ("[" * 100000 + "]" * 100000, "too_big"),
         ("[" * 5000 + "]" * 5000, "bad_json"),
