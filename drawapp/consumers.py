@@ -8,8 +8,14 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError, OperationalError, reset_queries
 
 from .actions import apply_message
-from .dispatch import request_picture
 from .pictures.events import drawing_group
+from .pictures.line import picture_line
+from .pictures.scheduler import (
+    ASLEEP_MESSAGE,
+    NO_ANSWER_S,
+    picture_machine_asleep,
+    request_picture,
+)
 from .protocol import (
     MAX_ERRORS_BEFORE_CLOSE,
     MAX_MESSAGE_BYTES,
@@ -70,16 +76,23 @@ class DrawConsumer(AsyncWebsocketConsumer):
         self.errors = 0
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.asleep_watch = None
         pages = await in_database(state_messages)(drawing)
+        state = pages[0]
+        # Pictures of older revisions than one already sent never reach the page (two workers
+        # may finish a drawing's pictures out of order).
+        self.newest_picture = state["result"]["revision"] if state["result"] else -1
+        self.newest_answer = self.newest_picture
         for page in pages:
             await self.send_json(page)
-        state = pages[0]
         if state["needs_picture"]:
-            await request_picture(self.drawing_id, state["revision"], state["category"])
+            await self._ask_for_picture(state["revision"], state["category"])
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if getattr(self, "asleep_watch", None):
+            self.asleep_watch.cancel()
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -103,7 +116,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "ack", "revision": change.revision})
         if not change.is_empty:
             try:
-                await request_picture(change.drawing_id, change.revision, change.category)
+                await self._ask_for_picture(change.revision, change.category)
             except Exception:  # saved and acked; the next connect asks for the picture again
                 log.exception("could not ask for the picture of drawing %s", self.drawing_id)
 
@@ -121,6 +134,18 @@ class DrawConsumer(AsyncWebsocketConsumer):
                 break
         raise ServerTrouble("busy", "The studio is busy: send that again in a moment.")
 
+    async def _ask_for_picture(self, revision: int, category: str):
+        await request_picture(self.drawing_id, revision, category)
+        watching = self.asleep_watch is not None and not self.asleep_watch.done()
+        if not watching and not picture_line().in_memory:
+            self.asleep_watch = asyncio.create_task(self._tell_if_asleep(revision, category))
+
+    async def _tell_if_asleep(self, revision: int, category: str):
+        """No answer for `revision` within NO_ANSWER_S and no worker awake: say so kindly."""
+        await asyncio.sleep(NO_ANSWER_S)
+        if self.newest_answer < revision and await picture_machine_asleep(category):
+            await self.send_json({"type": "status", "state": "asleep", "message": ASLEEP_MESSAGE})
+
     async def _reject(self, error: ProtocolError):
         await self.send_json(error.as_message())
         if isinstance(error, ServerTrouble):
@@ -131,6 +156,9 @@ class DrawConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_ABUSIVE)
 
     async def gen_done(self, event):
+        if event["revision"] < self.newest_picture:
+            return
+        self.newest_picture = self.newest_answer = event["revision"]
         await self.send_json(
             {
                 "type": "result",
@@ -141,6 +169,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
         )
 
     async def gen_unavailable(self, event):
+        self.newest_answer = max(self.newest_answer, event["revision"])
         await self.send_json(
             {
                 "type": "unavailable",

@@ -13,8 +13,8 @@ from .env import env_bool, env_int, env_list, env_str
 from .protocol import SERVER_FRAME_BYTES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Folders below are made by whatever writes into them, never when settings are read.
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or (
@@ -85,15 +85,17 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL;",
     "transaction_mode": "IMMEDIATE",
 }
+SQLITE_ENGINE = "drawapp.sqlite"  # Django's, making the database's folder on first connection
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
         DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS,
                                            **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": VAR_DIR / "db.sqlite3",
             # A file, not memory, so a live server process sees the test data; one per test
             # run so that runs side by side never share it.
@@ -139,7 +141,7 @@ else:
                           "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 # Celery: only used with a broker; without REDIS_URL the web process runs tasks itself.
-GENERATE_IN_PROCESS = not REDIS_URL
+RUN_TASKS_IN_PROCESS = not REDIS_URL  # pictures and retrains: see drawapp/runner.py
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -147,9 +149,26 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_IMPORTS = ["drawapp.pictures.tasks"]  # the picture task lives below the app package
 CELERY_TASK_ROUTES = {"training.*": {"queue": "training"}}  # retrains and dataset builds
+# The training worker's upkeep (training.upkeep), from the beat the training worker runs
+# (`--beat`); an entry still queued behind a long run expires instead of piling up.
+TRAINING_UPKEEP_INTERVAL_S = 60
+CELERY_BEAT_SCHEDULE = {
+    "training-upkeep": {"task": "training.keep_books", "schedule": TRAINING_UPKEEP_INTERVAL_S,
+                        "options": {"expires": TRAINING_UPKEEP_INTERVAL_S}},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job lost with its worker (killed, out of memory) goes back to the queue after this long,
+# not the broker's default hour: picture jobs take seconds, and the picture line's lease
+# (drawapp/pictures/line.py, LEASE_S) runs out before it. Retrain tasks may be delivered twice
+# while they run: they check their run's status first.
+BROKER_VISIBILITY_TIMEOUT_S = env_int("BROKER_VISIBILITY_TIMEOUT_S", 30)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_S,
+    "unacked_restore_interval": 5,  # look for lost jobs this often (seconds)...
+    "unacked_restore_throttle": 1,  # ...every time, not every tenth time
+}
 if REDIS_KEY_PREFIX:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": REDIS_KEY_PREFIX}
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = REDIS_KEY_PREFIX
 
 # Teacher and admin passwords (kids have picture PINs instead).
 PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
@@ -189,8 +208,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = VAR_DIR / "staticfiles"  # made by collectstatic
 WHITENOISE_USE_FINDERS = DEBUG  # serve static/ straight from the source tree in development
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"

@@ -1,13 +1,12 @@
 """Every state change of retraining, in one place: the admin, the tasks and the commands call these.
 
 do_* functions change the database (and, for promote and roll back, the registry's ACTIVE file
-in the same action). Work that runs long (building, training) is only queued here; the task
-bodies live in training.tasks.
+in the same action: do_promote and do_roll_back are the only code that writes ACTIVE). Work that
+runs long (building, training) is only queued here; the task bodies live in training.tasks; the
+records the worker itself keeps (model files registered, silent runs marked interrupted, the
+sync with ACTIVE files), in training.bookkeeping.
 """
 import logging
-import secrets
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -15,25 +14,26 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from inference.categories import CATEGORIES
+from drawapp.runner import run_task
 from inference.registry import (
-    VERSION_PATTERN,
     Registry,
-    read_card,
     set_active_version,
     weights_path,
 )
+from training.bookkeeping import (  # noqa: F401  (part of the actions' interface)
+    HEARTBEAT_TIMEOUT_S,
+    INTERRUPTED_MESSAGE,
+    SyncResult,
+    mark_interrupted_runs,
+    register_model_file,
+    sync_model_versions,
+)
 from training.models import ModelVersion, TrainingDataset, TrainingRun
+from training.tasks import TRAINING_QUEUE, build_training_dataset, run_training
 
 logger = logging.getLogger(__name__)
 
 RETRAIN_PERMISSION = "training.can_retrain"
-# A running run whose worker has not written a heartbeat for this long is marked interrupted.
-HEARTBEAT_TIMEOUT_S = 120
-INTERRUPTED_MESSAGE = (
-    f"The worker stopped reporting (no heartbeat for over {HEARTBEAT_TIMEOUT_S} s): it was "
-    "stopped or died. Resume continues from the last checkpoint."
-)
 
 
 class RetrainError(Exception):
@@ -63,8 +63,6 @@ def resolve_source_folder(folder: str | Path) -> Path:
 
 def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
     """Queue a (re)build of the dataset on the training queue."""
-    from training.tasks import build_training_dataset, enqueue
-
     if dataset.source_kind == TrainingDataset.SourceKind.FOLDER:
         resolve_source_folder(dataset.source_path)
     elif not Path(dataset.source_path).is_file():
@@ -78,38 +76,26 @@ def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
         if TrainingRun.objects.filter(dataset=dataset, status__in=TrainingRun.ACTIVE).exists():
             raise RetrainError(f"dataset {dataset.name} is in use by a training run; wait for it "
                                "or cancel it before rebuilding")
-        transaction.on_commit(lambda: enqueue(build_training_dataset, dataset.pk))
+        transaction.on_commit(
+            lambda: run_task(build_training_dataset, (dataset.pk,), TRAINING_QUEUE))
     dataset.refresh_from_db()
     return dataset
 
 
 # Runs -----------------------------------------------------------------------------------------
 
-def new_run_id(category: str) -> str:
-    """A run id that is also a fresh model version name: <category>-<UTC time>-<random>."""
-    models_dir = Path(settings.MODELS_DIR)
-    runs_dir = Path(settings.TRAINING_RUNS_DIR)
-    while True:
-        run_id = f"{category}-{timezone.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-        taken = (TrainingRun.objects.filter(run_id=run_id).exists()
-                 or (runs_dir / run_id).exists()
-                 or weights_path(models_dir, category, run_id).exists())
-        if not taken:
-            return run_id
-
-
 def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> TrainingRun:
     """Create a queued run of the trainer on `dataset` with `options` (TrainConfig fields)."""
-    from training.tasks import enqueue, run_training
-    from training.trainer import TrainConfig
+    from training.trainer import TrainConfig, new_run_id
 
     if dataset.status != TrainingDataset.Status.READY:
         raise RetrainError(f"dataset {dataset.name} is {dataset.get_status_display()}; build it "
                            "first")
-    run_id = new_run_id(dataset.category)
+    run_id = new_run_id(dataset.category, settings.TRAINING_RUNS_DIR, settings.MODELS_DIR,
+                        taken=lambda name: TrainingRun.objects.filter(run_id=name).exists())
     try:
         config = TrainConfig(**{**options, "category": dataset.category, "dataset": dataset.name,
-                                "version": run_id, "activate": False})
+                                "version": run_id})
     except (TypeError, ValueError) as error:
         raise RetrainError(f"these options cannot train: {error}") from error
     with transaction.atomic():
@@ -119,7 +105,7 @@ def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> Training
             run_dir=str(Path(settings.TRAINING_RUNS_DIR) / run_id),
             total_steps=config.steps,
         )
-        transaction.on_commit(lambda: enqueue(run_training, run.pk))
+        transaction.on_commit(lambda: run_task(run_training, (run.pk,), TRAINING_QUEUE))
     return run
 
 
@@ -141,8 +127,7 @@ def do_cancel_run(run: TrainingRun) -> TrainingRun:
 def do_resume_run(run: TrainingRun) -> TrainingRun:
     """Queue a cancelled, interrupted or failed run again; it goes on from its last checkpoint
     (or from the start when it never wrote one)."""
-    from training.tasks import enqueue, run_training
-
+    mark_interrupted_runs()  # a run the page showed as interrupted is marked so before resuming
     with transaction.atomic():
         queued = TrainingRun.objects.filter(pk=run.pk, status__in=TrainingRun.RESUMABLE).update(
             status=TrainingRun.Status.QUEUED, attempt=F("attempt") + 1, cancel_requested=False,
@@ -152,81 +137,29 @@ def do_resume_run(run: TrainingRun) -> TrainingRun:
             run.refresh_from_db()
             raise RetrainError(f"run {run.run_id} is {run.get_status_display()}; only cancelled, "
                                "interrupted or failed runs can be resumed")
-        transaction.on_commit(lambda: enqueue(run_training, run.pk))
+        transaction.on_commit(lambda: run_task(run_training, (run.pk,), TRAINING_QUEUE))
     run.refresh_from_db()
     return run
 
 
-def mark_interrupted_runs(now=None) -> int:
-    """Mark running runs whose heartbeat is older than HEARTBEAT_TIMEOUT_S as interrupted (they
-    can be resumed); returns how many. Called by the admin pages and by every training task."""
-    now = now or timezone.now()
-    stale = Q(heartbeat_at__lt=now - timedelta(seconds=HEARTBEAT_TIMEOUT_S)) | Q(
-        heartbeat_at__isnull=True)
-    count = TrainingRun.objects.filter(stale, status=TrainingRun.Status.RUNNING).update(
-        status=TrainingRun.Status.INTERRUPTED, error=INTERRUPTED_MESSAGE, finished_at=now,
-        eta_s=None,
-    )
-    if count:
-        logger.warning("marked %d training run(s) as interrupted", count)
-    return count
-
-
 # Model versions -------------------------------------------------------------------------------
 
-def register_model_file(path: Path) -> ModelVersion:
-    """The ModelVersion row of a saved model (created as a candidate when new)."""
-    path = Path(path)
-    card = read_card(path)
-    category, version = path.parent.name, path.stem
-    metrics = card.get("metrics") if isinstance(card.get("metrics"), dict) else {}
-    row, created = ModelVersion.objects.get_or_create(
-        category=category, version=version,
-        defaults={"weights_path": str(path), "card": card, "metrics": metrics},
-    )
-    if not created and row.weights_path != str(path):
-        row.weights_path, row.card, row.metrics = str(path), card, metrics
-        row.save(update_fields=["weights_path", "card", "metrics"])
-    return row
-
-
-@dataclass
-class SyncResult:
-    registered: list[ModelVersion] = field(default_factory=list)
-    active: dict[str, str | None] = field(default_factory=dict)
-    unreadable: list[str] = field(default_factory=list)
-
-
-def sync_model_versions(models_dir: Path | None = None) -> SyncResult:
-    """Register the model files already in MODELS_DIR as ModelVersion rows; which one is active
-    follows each category's ACTIVE file (that is what the workers serve)."""
-    models_dir = Path(models_dir or settings.MODELS_DIR)
-    registry = Registry(models_dir, device="cpu")  # reads ACTIVE only; loads no model
-    result = SyncResult()
-    for category in CATEGORIES:
-        known = set(ModelVersion.objects.filter(category=category)
-                    .values_list("version", flat=True))
-        folder = models_dir / category
-        for path in sorted(folder.glob("*.safetensors")) if folder.is_dir() else []:
-            if path.stem in known or not VERSION_PATTERN.fullmatch(path.stem):
-                continue
-            try:
-                result.registered.append(register_model_file(path))
-            except (OSError, ValueError) as error:
-                logger.error("cannot register %s: %s", path, error)
-                result.unreadable.append(f"{path}: {error}")
-        active = registry.active_version(category)
-        result.active[category] = active
-        with transaction.atomic():
-            versions = ModelVersion.objects.select_for_update().filter(category=category)
-            list(versions)  # lock the category's rows
-            versions.filter(status=ModelVersion.Status.ACTIVE).exclude(version=active or "") \
-                .update(status=ModelVersion.Status.RETIRED)
-            if active:
-                versions.filter(version=active).update(status=ModelVersion.Status.ACTIVE)
-    for row in result.registered:
-        row.refresh_from_db(fields=["status"])
-    return result
+def find_model_version(category: str, version: str,
+                       models_dir: Path | None = None) -> ModelVersion:
+    """The ModelVersion row of category/version, registering its file when it has none yet."""
+    row = ModelVersion.objects.filter(category=category, version=version).first()
+    if row is not None:
+        return row
+    try:
+        path = weights_path(Path(models_dir or settings.MODELS_DIR), category, version)
+    except ValueError as error:
+        raise RetrainError(str(error)) from error
+    if not path.is_file():
+        raise RetrainError(f"there is no saved model {category}/{version} at {path}")
+    try:
+        return register_model_file(path)
+    except (OSError, ValueError) as error:
+        raise RetrainError(f"cannot register {path}: {error}") from error
 
 
 def _lock_category(category: str) -> list[ModelVersion]:
@@ -251,6 +184,19 @@ def _write_active(models_dir: Path, version: ModelVersion) -> None:
                            f"changed: {error}") from error
 
 
+def _register_served(models_dir: Path, category: str, served: str | None) -> ModelVersion | None:
+    """The row of the version ACTIVE names when no row has it yet (its file came from elsewhere),
+    so that a promote away from it can be rolled back; None when there is nothing to register."""
+    path = weights_path(models_dir, category, served) if served else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return register_model_file(path)
+    except (OSError, ValueError) as error:
+        logger.error("cannot register the served model %s: %s", path, error)
+        return None
+
+
 def do_promote(version: ModelVersion, user=None, models_dir: Path | None = None) -> ModelVersion:
     """Make `version` its category's active model: the database and the ACTIVE file together.
     Workers serving the category use it from their next picture, with no restart."""
@@ -262,10 +208,11 @@ def do_promote(version: ModelVersion, user=None, models_dir: Path | None = None)
             raise RetrainError(f"{target} is already active")
         _servable_path(target, models_dir)
         served = Registry(models_dir, device="cpu").active_version(target.category)
-        previous = next((row for row in rows if row.version == served), None) or next(
-            (row for row in rows if row.status == ModelVersion.Status.ACTIVE), None)
-        ModelVersion.objects.filter(category=target.category,
-                                    status=ModelVersion.Status.ACTIVE).update(
+        previous = next((row for row in rows if row.version == served), None) or \
+            _register_served(models_dir, target.category, served) or next(
+                (row for row in rows if row.status == ModelVersion.Status.ACTIVE), None)
+        retired = Q(status=ModelVersion.Status.ACTIVE) | Q(pk=previous.pk if previous else None)
+        ModelVersion.objects.filter(retired, category=target.category).update(
             status=ModelVersion.Status.RETIRED)
         target.status = ModelVersion.Status.ACTIVE
         target.replaced = previous

@@ -10,7 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from drawapp.asgi import application
 from drawapp.models import Drawing
 
-from .browser import browser, studio_url  # noqa: F401  (fixtures shared with other apps' tests)
+from .browser import browser, screen, studio_url  # noqa: F401  (fixtures shared with other apps' tests)
 
 
 def new_session_key() -> str:
@@ -72,5 +72,5 @@ saved_drawing = database_sync_to_async(lambda pk: Drawing.objects.get(pk=pk))
 def embedded(settings):
     """The embedded default, whatever the environment says: in-memory layer, in-process jobs."""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.GENERATE_IN_PROCESS = True
+    settings.RUN_TASKS_IN_PROCESS = True
     return settings

@@ -86,7 +86,7 @@ async def test_a_real_write_lock_held_elsewhere_gets_busy_then_the_resend_is_sav
     drawing, session_key, monkeypatch
 ):
     settings_dict = connections.settings["default"]
-    if settings_dict["ENGINE"] != "django.db.backends.sqlite3":
+    if connections["default"].vendor != "sqlite":
         pytest.skip("SQLite only")
     monkeypatch.setitem(settings_dict["OPTIONS"], "timeout", 0.3)
     monkeypatch.setattr("drawapp.consumers.SAVE_RETRY_WAIT_S", 0.05)

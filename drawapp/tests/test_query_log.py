@@ -6,7 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import connection
 
-from drawapp import dispatch
+from drawapp import runner
 
 from .conftest import Socket, stroke_message
 
@@ -34,6 +34,6 @@ async def test_socket_queries_leave_no_log_behind_with_debug_on(
     assert settings.DEBUG and connection.queries_logged
     assert await database_sync_to_async(logged_queries)() == 0  # the socket's database thread
     picture_thread = asyncio.get_running_loop().run_in_executor(
-        dispatch._in_process_executor, logged_queries
+        runner._executor("gen.panda"), logged_queries
     )
     assert await picture_thread == 0
