@@ -74,6 +74,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
         self.group = drawing_group(self.drawing_id)
         self.limiter = RateLimiter()
         self.errors = 0
+        self.closing = False  # set once the socket is to be closed: nothing more is saved
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         self.asleep_watch = None
@@ -95,6 +96,8 @@ class DrawConsumer(AsyncWebsocketConsumer):
             self.asleep_watch.cancel()
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.closing:  # already queued when the close was decided: neither saved nor answered
+            return
         try:
             if bytes_data is not None:
                 raise ProtocolError("not_text", "Send JSON text frames.")
@@ -112,6 +115,9 @@ class DrawConsumer(AsyncWebsocketConsumer):
         except Exception:
             log.exception("saving a message on drawing %s failed", self.drawing_id)
             await self._reject(ServerTrouble("server_error", "Something went wrong: try again."))
+            return
+        if not change.is_new:
+            await self.send_json({"type": "ack", "revision": change.revision, "repeat": True})
             return
         await self.send_json({"type": "ack", "revision": change.revision})
         if not change.is_empty:
@@ -152,6 +158,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
             return
         self.errors += 1
         if self.errors >= MAX_ERRORS_BEFORE_CLOSE:
+            self.closing = True
             log.warning("closing abusive socket on drawing %s", self.drawing_id)
             await self.close(code=CLOSE_ABUSIVE)
 

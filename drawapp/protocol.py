@@ -6,6 +6,7 @@ machine-readable code and a message a person can read; nothing is saved for it.
 
 import json
 import math
+import re
 from dataclasses import dataclass
 
 from inference.categories import CATEGORIES
@@ -28,6 +29,7 @@ MAX_ERRORS_BEFORE_CLOSE = 50
 # long apart, before the client is told `busy`; the failed attempts were rolled back.
 SAVE_ATTEMPTS = 3
 SAVE_RETRY_WAIT_S = 0.2
+MAX_STROKE_ID_CHARS = 64  # a stroke's optional client id: letters, digits, "-" and "_"
 MIN_BRUSH_SIZE = 1.0
 MAX_BRUSH_SIZE = 64.0
 TOOLS = ("pen", "eraser")
@@ -59,6 +61,7 @@ class Stroke:
     size: float
     tool: str
     color: str = DEFAULT_COLOR  # a palette name or "#rrggbb" (lower case)
+    id: str | None = None  # the client's id for it: a stroke sent again is saved only once
 
     def as_json(self) -> dict:
         """The saved form; black pen strokes (and every eraser stroke) carry no colour, as
@@ -66,6 +69,8 @@ class Stroke:
         saved = {"points": self.points, "size": self.size, "tool": self.tool}
         if self.tool == "pen" and self.color != DEFAULT_COLOR:
             saved["color"] = self.color
+        if self.id is not None:
+            saved["id"] = self.id
         return saved
 
 
@@ -94,6 +99,9 @@ def _number(value, what: str) -> float:
     if not math.isfinite(value):
         raise ProtocolError("bad_value", f"{what} must be a finite number.")
     return value
+
+
+STROKE_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_STROKE_ID_CHARS}}}")
 
 
 def _stroke(data: dict) -> Stroke:
@@ -125,7 +133,14 @@ def _stroke(data: dict) -> Stroke:
         raise ProtocolError(
             "bad_color", f"color must be one of {', '.join(PALETTE)} or #rrggbb."
         )
-    return Stroke(points=clean, size=size, tool=tool, color=color.lower())
+    stroke_id = data.get("id")
+    if stroke_id is not None and not (
+        isinstance(stroke_id, str) and STROKE_ID.fullmatch(stroke_id)
+    ):
+        raise ProtocolError(
+            "bad_id", f"id must be 1 to {MAX_STROKE_ID_CHARS} letters, digits, '-' or '_'."
+        )
+    return Stroke(points=clean, size=size, tool=tool, color=color.lower(), id=stroke_id)
 
 
 def parse_client_message(text) -> ClientMessage:

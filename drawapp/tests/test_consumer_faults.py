@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 from django.db import OperationalError, connections
 
-from drawapp.consumers import CLOSE_TRY_AGAIN
+from drawapp.consumers import CLOSE_ABUSIVE, CLOSE_TRY_AGAIN
 from drawapp.protocol import MAX_ERRORS_BEFORE_CLOSE, SAVE_ATTEMPTS, RateLimiter
 
 from .conftest import Socket, saved_drawing, stroke_message
@@ -116,3 +116,50 @@ async def test_a_drawing_that_cannot_be_read_closes_with_try_again_not_1011(
     assert (accepted, code) == (False, CLOSE_TRY_AGAIN)
 
 
+
+
+def with_id(stroke_id: str, **changes) -> dict:
+    return {**stroke_message(**changes), "id": stroke_id}
+
+
+async def test_a_stroke_sent_again_with_its_id_is_saved_once_and_acked_with_its_revision(
+    drawing, session_key
+):
+    socket = await opened(drawing, session_key)
+    await socket.send(with_id("a1"))
+    assert await socket.receive() == {"type": "ack", "revision": 1}
+    await socket.send(with_id("b2", points=((0.5, 0.1), (0.5, 0.9))))
+    assert await socket.receive() == {"type": "ack", "revision": 2}
+    await socket.close()
+
+    again = await opened(drawing, session_key)  # a resend after a drop, on a new socket
+    await again.send(with_id("a1"))
+    assert await again.receive() == {"type": "ack", "revision": 1, "repeat": True}
+    await again.send({"type": "undo"})
+    assert await again.receive() == {"type": "ack", "revision": 3}
+    await again.send(with_id("b2", points=((0.5, 0.1), (0.5, 0.9))))  # undone: on the redo
+    assert await again.receive() == {"type": "ack", "revision": 2, "repeat": True}
+    await again.send(stroke_message())  # no id: always a new stroke
+    assert await again.receive() == {"type": "ack", "revision": 4}
+    await again.close()
+    saved = await saved_drawing(drawing.pk)
+    assert saved.revision == 4
+    assert [entry.get("id") for entry in saved.strokes] == ["a1", None]
+
+
+async def test_nothing_queued_behind_the_refusal_that_closes_the_socket_is_saved(
+    drawing, session_key, monkeypatch
+):
+    monkeypatch.setattr("drawapp.consumers.RateLimiter", unlimited)
+    socket = await opened(drawing, session_key)
+    for _ in range(MAX_ERRORS_BEFORE_CLOSE):
+        await socket.send("[]")
+    for n in range(5):  # already on the way when the server decides to close
+        await socket.send(with_id(f"late{n}"))
+    answers = []
+    while (output := await socket.communicator.receive_output(timeout=5))["type"] != (
+        "websocket.close"
+    ):
+        answers.append(output)
+    assert len(answers) == MAX_ERRORS_BEFORE_CLOSE and output["code"] == CLOSE_ABUSIVE
+    assert (await saved_drawing(drawing.pk)).revision == 0
