@@ -20,8 +20,18 @@ def _session_key(request) -> str:
 
 @require_GET
 def new_drawing(request):
+    """A blank canvas: this browser's (or user's) untouched one if it has one, so reloading
+    /draw/ or a crawler's visits leave at most one empty drawing each, else a new one."""
     user = request.user if request.user.is_authenticated else None
-    drawing = Drawing.objects.create(owner_session=_session_key(request), owner_user=user)
+    session_key = _session_key(request)
+    untouched = Drawing.objects.filter(revision=0)
+    if user:
+        untouched = untouched.filter(owner_user=user)
+    else:
+        untouched = untouched.filter(owner_session=session_key, owner_user=None)
+    drawing = untouched.order_by("-created").first() or Drawing.objects.create(
+        owner_session=session_key, owner_user=user
+    )
     return redirect("drawapp:draw", drawing_id=drawing.pk)
 
 
