@@ -110,15 +110,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = SERVER_FRAME_BYTES
 
 REDIS_URL = env_str("REDIS_URL")
-REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "")  # lets test runs share one Redis safely
+REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "")
+REDIS_RETRIES = env_int("REDIS_RETRIES", 3)  # lets test runs share one Redis safely
 if REDIS_URL:
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 times reads out at 5 s, as long as channels_redis's blocking pop
                 # waits: give the read more time than the pop or idle sockets crash.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # A pooled connection that Redis dropped (a restart) fails once and is opened
+                # anew: without a retry that first use was a socket's HTTP 500.
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "socket_timeout": 15,
+                    "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), REDIS_RETRIES),
+                    "retry_on_error": [RedisConnectionError],
+                }],
                 "prefix": REDIS_KEY_PREFIX + "asgi",
             },
         }
