@@ -87,7 +87,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
         for page in pages:
             await self.send_json(page)
         if state["needs_picture"]:
-            await self._ask_for_picture(state["revision"], state["category"])
+            await self._ask_for_picture(state["revision"], state["category"], asking_again=True)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
@@ -140,8 +140,8 @@ class DrawConsumer(AsyncWebsocketConsumer):
                 break
         raise ServerTrouble("busy", "The studio is busy: send that again in a moment.")
 
-    async def _ask_for_picture(self, revision: int, category: str):
-        await request_picture(self.drawing_id, revision, category)
+    async def _ask_for_picture(self, revision: int, category: str, asking_again: bool = False):
+        await request_picture(self.drawing_id, revision, category, asking_again)
         watching = self.asleep_watch is not None and not self.asleep_watch.done()
         if not watching and not picture_line().in_memory:
             self.asleep_watch = asyncio.create_task(self._tell_if_asleep(revision, category))
