@@ -271,6 +271,7 @@ def test_a_drawing_too_large_for_one_message_reopens_from_its_state_pages(studio
 
     base_url, server_log = studio_url
     page = Page(browser, server_log)
+    page.console_errors()  # reading the log empties it: what earlier tests left is not ours
     drawing_id = page.open_new_drawing(base_url)
     page.wait_for_body("connection", "open")
     strokes = [dict(parse_client_message(largest_stroke_message(seed)).as_json(), tool="pen",
