@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := drawapp.settings
 
-.PHONY: run test bench lint setup migrate clean
+.PHONY: run test bench lint setup migrate clean soak
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -30,6 +30,10 @@ test: setup
 
 bench: migrate
 	DJANGO_DEBUG=1 $(PY) -m bench
+
+# Fuzzed messages against the embedded default with DEBUG on: answers, crashes, memory.
+soak: migrate
+	DJANGO_DEBUG=1 $(PY) -m bench.soak $(SOAK_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
-from django.db import connections
+from django.db import connections, reset_queries
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ def _run_here(task, args: tuple, loop: asyncio.AbstractEventLoop | None) -> None
         log.exception("in-process %s%s failed", task.name, args)
     finally:
         _job.loop = None
+        reset_queries()  # with DEBUG on, no request ever clears this thread's query log
         connections.close_all()  # this thread's connections only: nothing keeps the db open
         with _idle:
             _pending -= 1
