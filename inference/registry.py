@@ -15,7 +15,6 @@ from torch import nn
 
 from inference.categories import CATEGORIES
 from inference.files import write_atomically, write_text_atomically
-from inference.malloc import keep_freed_memory
 from inference.narrow_conv import serve_narrow_convs_space_to_depth
 from inference.networks import build_generator
 from inference.rasterize import to_tensor
@@ -193,13 +192,11 @@ def serving_dtype(device: torch.device) -> torch.dtype:
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:
     """The module as served on `device`: eval mode, no gradients, serving dtype and memory
     format (inputs must match: see as_served_input); on the CPU, narrow convs run as
-    space-to-depth convs (see inference.narrow_conv) and freed activations stay in the
-    process for the next forward (inference.malloc)."""
+    space-to-depth convs (see inference.narrow_conv)."""
     module.requires_grad_(False).eval()
     module = module.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
     if device.type == "cpu":
         serve_narrow_convs_space_to_depth(module)
-        keep_freed_memory()
     return module
 
 
