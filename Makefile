@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := drawapp.settings
 
-.PHONY: run test bench lint setup migrate clean
+.PHONY: run test bench quality lint setup migrate clean
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,6 +28,10 @@ test: setup
 
 bench: migrate
 	DJANGO_DEBUG=1 $(PY) -m bench
+
+# Wild-drawings table for the six active models; contact sheets go to docs/quality/.
+quality: migrate
+	DJANGO_DEBUG=1 OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PY) manage.py quality
 
 lint: setup
 	$(VENV)/bin/ruff check .
