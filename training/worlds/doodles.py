@@ -14,6 +14,10 @@ from training.worlds.hand import ChildHand
 from training.worlds.shapes import ellipse, polyline_length, resample, star
 
 DRAWINGS = ("clean", "doodled", "plain")
+# How a robust training set draws each picture: the world's way, doodled, plain, or the same
+# outlines by another hand (ruled or wobbly, any pen width, some lines traced twice).
+TRAINING_MIX = {"clean": 0.35, "doodled": 0.3, "plain": 0.15, "restyled": 0.2}
+TRAINING_SALT = 101  # keeps a training drawing's randomness apart from the suite's
 DOODLES = ("speed_lines", "sky_things", "hatching", "letters")
 PLAIN_MIN_LENGTH = 30.0  # px: a five-year-old leaves out outline bits shorter than this
 HATCH_MIN_AREA = 700.0  # px^2: only shapes at least this big get shading scribbled in
@@ -48,6 +52,30 @@ def drawing(sample: WorldSample, kind: str, seed: int) -> list[dict]:
     if kind == "plain":
         return plain(sample.runs, rng)
     raise ValueError(f"drawing kind must be one of {DRAWINGS}, got {kind!r}")
+
+
+def training_drawing(sample: WorldSample, seed: int, index: int = 0) -> tuple[str, list[dict]]:
+    """Drawing number `index` of the sample for a robust training set: (kind, strokes), the
+    kind drawn from TRAINING_MIX. The picture stays the truth whatever the drawing."""
+    rng = np.random.default_rng([seed, index, TRAINING_SALT])
+    kind = str(rng.choice(list(TRAINING_MIX), p=list(TRAINING_MIX.values())))
+    if kind == "clean":
+        return kind, sample.strokes if index == 0 else ChildHand(rng).draw(sample.runs)
+    if kind == "doodled":
+        return kind, doodled(sample.runs, rng, avoid=sample.subject)
+    if kind == "plain":
+        return kind, plain(sample.runs, rng)
+    return kind, restyled(sample.runs, rng)
+
+
+def restyled(runs: list[Run], rng: np.random.Generator) -> list[dict]:
+    """The same outlines by another hand: ruler-straight or wobbly, any pen width of a real
+    canvas, some lines traced twice, corners overshot or left open."""
+    ruled = rng.random() < 0.5
+    return _hand(rng, shake=0.15 if ruled else rng.uniform(1.5, 3.5),
+                 ruler=rng.uniform(2.0, 4.0) if ruled else 0.0,
+                 sloppiness=rng.uniform(1.0, 3.0), retrace=rng.uniform(0.0, 0.4),
+                 skip_details=rng.uniform(0.0, 0.3)).draw(runs)
 
 
 def plain(runs: list[Run], rng: np.random.Generator) -> list[dict]:
@@ -144,14 +172,18 @@ def hatching(runs: list[Run], rng: np.random.Generator, avoid=None) -> list[Run]
         return []
     picked = rng.choice(len(shapes), size=min(len(shapes), int(rng.integers(1, 3))),
                         replace=False)
-    lines = []
-    for index in picked:
-        inside = _inside_mask(shapes[index])
-        angle = math.radians(rng.uniform(20, 160))
-        spacing = rng.uniform(*HATCH_SPACING)
-        zigzag = rng.random() < 0.4
-        lines += _clipped(_hatch_paths(shapes[index], angle, spacing, zigzag), inside)
-    return lines
+    return [line for index in picked for line in hatch_inside(_inside_mask(shapes[index]), rng)]
+
+
+def hatch_inside(inside: np.ndarray, rng: np.random.Generator) -> list[Run]:
+    """Hatching lines or one zigzag scribble across the SIZE x SIZE mask, clipped to it."""
+    ys, xs = np.nonzero(inside)
+    if len(xs) == 0:
+        return []
+    corners = np.array([[xs.min(), ys.min()], [xs.max() + 1, ys.max() + 1]], dtype=np.float64)
+    angle = math.radians(rng.uniform(20, 160))
+    paths = _hatch_paths(corners, angle, rng.uniform(*HATCH_SPACING), rng.random() < 0.4)
+    return _clipped(paths, inside)
 
 
 def letters(runs: list[Run], rng: np.random.Generator, avoid=None) -> list[Run]:
