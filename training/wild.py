@@ -11,6 +11,7 @@ from PIL import Image
 
 from inference.rasterize import rasterize
 from inference.registry import PICTURE_SIZE
+from training.edges.bridge import bridge_sketch, line_statistics
 from training.evaluate import load_generator, run_model
 from training.metrics import colour_mud, ghost, l1, to_uint8
 from training.sheets import contact_sheet, tensor_picture
@@ -139,6 +140,44 @@ def evaluate_wild(model_path: Path, *, count: int = DEFAULT_WILD_COUNT,
             figures["sheet"] = str(path)
         report["parts"][kind] = figures
     return report
+
+
+SKETCH_KINDS = ("child", "edges", "bridged")
+
+
+def sketch_statistics(category: str, detector, count: int = 8,
+                      seed_start: int = WILD_SEED_START) -> dict:
+    """Ink share and line pieces of the world's child drawings, of the edge detector's sketches
+    of the same pictures (as if they were photos) and of those sketches through the bridge:
+    {kind: {"ink": [min, mean, max], "fragments": [min, mean, max], "sketches": n}}."""
+    found: dict[str, list[dict]] = {kind: [] for kind in SKETCH_KINDS}
+    for seed in range(seed_start, seed_start + count):
+        sample = paint(category, seed)
+        edges = detector.sketch(sample.picture)
+        bridged = bridge_sketch(edges, np.random.default_rng(seed))
+        for kind, sketch in zip(SKETCH_KINDS, (rasterize(sample.strokes), edges, bridged),
+                                strict=True):
+            if sketch is not None:
+                found[kind].append(line_statistics(sketch))
+    return {kind: {"sketches": len(rows), **{
+        name: [float(np.min(values)), float(np.mean(values)), float(np.max(values))]
+        for name in ("ink", "fragments") for values in [[row[name] for row in rows]]}}
+        if rows else {"sketches": 0} for kind, rows in found.items()}
+
+
+def sketch_table(statistics: dict[str, dict], method: str) -> str:
+    """Ink % and fragments (min / mean / max) per category and kind of sketch."""
+    names = {"child": "child drawing", "edges": f"{method} sketch", "bridged": f"{method} bridged"}
+    lines = [f"{'category':<11} {'sketch':<16} {'ink %':>18} {'fragments':>16}"]
+    for category, kinds in statistics.items():
+        for kind, row in kinds.items():
+            if not row["sketches"]:
+                lines.append(f"{category:<11} {names[kind]:<16} {'(none left)':>18}")
+                continue
+            ink = "/".join(f"{100 * value:.1f}" for value in row["ink"])
+            pieces = "/".join(f"{value:.0f}" for value in row["fragments"])
+            lines.append(f"{category:<11} {names[kind]:<16} {ink:>18} {pieces:>16}")
+    return "\n".join(lines)
 
 
 TABLE_COLUMNS = (("l1_ratio", "L1/mean"), ("mud_ratio", "mud/truth"),

@@ -17,6 +17,7 @@ from training.metrics import l1, to_uint8
 from training.wild import (
     drawing_input,
     evaluate_wild,
+    sketch_statistics,
     wild_cases,
     wild_table,
     world_mean_picture,
@@ -152,10 +153,29 @@ def test_quality_command_prints_a_line_per_active_model_and_part(model, settings
     settings.MODELS_DIR = tmp_path / "models"
     out = io.StringIO()
     call_command("quality", "--count", "1", "--sheets-dir", str(tmp_path / "quality"),
-                 "--json", str(tmp_path / "quality.json"), stdout=out)
+                 "--json", str(tmp_path / "quality.json"), "--edges", "canny",
+                 "--sketch-count", "1", stdout=out)
     lines = out.getvalue().splitlines()
-    assert sum(line.startswith("panda ") for line in lines) == len(DRAWINGS)
+    wild_lines = lines[:lines.index("")]
+    assert sum(line.startswith("panda ") for line in wild_lines) == len(DRAWINGS)
     assert "car: no active model, skipped" in lines
     assert sorted(path.name for path in (tmp_path / "quality").iterdir()) == \
         sorted(f"panda-{kind}.png" for kind in DRAWINGS)
-    assert json.loads((tmp_path / "quality.json").read_text())[0]["category"] == "panda"
+    document = json.loads((tmp_path / "quality.json").read_text())
+    assert document["wild"][0]["category"] == "panda" and document["edges"] == "canny"
+    assert sum(line.startswith("car ") and "canny bridged" in line for line in lines) == 1
+
+
+def test_sketch_statistics_measure_child_edge_and_bridged_sketches():
+    from training.edges import edge_detector
+
+    statistics = sketch_statistics("shoe", edge_detector("canny"), count=2)
+    assert set(statistics) == {"child", "edges", "bridged"}
+    child = statistics["child"]
+    assert child["sketches"] == 2
+    low, mean, high = child["ink"]
+    assert 0 < low <= mean <= high < 0.5
+    cases = wild_cases("shoe", 2)["clean"]
+    inks = [float((np.asarray(rasterize(case.strokes)) < INK).mean()) for case in cases]
+    assert child["ink"] == pytest.approx([min(inks), np.mean(inks), max(inks)])
+    assert statistics["bridged"]["fragments"][2] <= statistics["edges"]["fragments"][2]

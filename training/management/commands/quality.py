@@ -1,5 +1,6 @@
 """`manage.py quality`: the wild-drawings table for every category's active model, with
-drawing | picture | truth sheets per part written to docs/quality/."""
+drawing | picture | truth sheets per part written to docs/quality/, and the ink and line
+pieces of child drawings, edge sketches and bridged edge sketches of the same pictures."""
 import json
 from pathlib import Path
 
@@ -8,7 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from inference.categories import CATEGORIES
 from inference.registry import Registry, weights_path
-from training.wild import DEFAULT_WILD_COUNT, evaluate_wild, wild_table
+from training.edges import edge_detector
+from training.wild import (
+    DEFAULT_WILD_COUNT,
+    evaluate_wild,
+    sketch_statistics,
+    sketch_table,
+    wild_table,
+)
 
 DEFAULT_SHEETS_DIR = Path(settings.BASE_DIR) / "docs" / "quality"
 
@@ -24,6 +32,12 @@ class Command(BaseCommand):
                             help="where the sheets go (default %(default)s)")
         parser.add_argument("--json", type=Path, help="also write every figure to this file")
         parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+        parser.add_argument("--edges", choices=("auto", "hed", "canny"), default="auto",
+                            help="edge method for the sketch statistics (auto: HED when its "
+                                 "weights load, else Canny)")
+        parser.add_argument("--sketch-count", type=int, default=8,
+                            help="pictures per category for the sketch statistics "
+                                 "(default %(default)s)")
 
     def handle(self, *args, **options):
         registry = Registry(settings.MODELS_DIR, "cpu")
@@ -42,5 +56,13 @@ class Command(BaseCommand):
         self.stdout.write("Wild drawings (ratios: model / mean picture for L1, model / truth "
                           "for the rest)")
         self.stdout.write(wild_table(reports))
+        detector = edge_detector(options["edges"])
+        statistics = {category: sketch_statistics(category, detector, options["sketch_count"])
+                      for category in CATEGORIES}
+        self.stdout.write("")
+        self.stdout.write("Sketches of the same world pictures: ink % and line pieces "
+                          "(min/mean/max)")
+        self.stdout.write(sketch_table(statistics, detector.method))
         if options["json"]:
-            options["json"].write_text(json.dumps(reports, indent=2), encoding="utf-8")
+            document = {"wild": reports, "sketches": statistics, "edges": detector.method}
+            options["json"].write_text(json.dumps(document, indent=2), encoding="utf-8")
