@@ -11,6 +11,14 @@ def media_in_tmp(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test its own in-memory cache (sign-in throttles count there), whatever REDIS_URL
+    says: clearing a shared Redis would empty other processes' keys too."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
+
+
 @pytest.fixture
 def models_dir(settings, tmp_path):
     """An empty models folder the registry serves from: every category is still learning."""

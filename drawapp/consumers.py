@@ -6,10 +6,9 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from inference.tasks import drawing_group
-
 from .actions import apply_message
 from .dispatch import request_picture
+from .pictures.events import drawing_group
 from .protocol import (
     MAX_ERRORS_BEFORE_CLOSE,
     MAX_MESSAGE_BYTES,

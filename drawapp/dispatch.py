@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from inference.categories import queue_for
-from inference.tasks import generate
+
+from .pictures.tasks import generate
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,8 @@ from django.db import models
 
 from inference.categories import CATEGORIES, DEFAULT_CATEGORY
 
+from .pictures.models import Generation  # noqa: F401  (registered with the drawapp app here)
+
 CLEAR_MARK = {"tool": "clear"}
 
 

@@ -1,11 +1,11 @@
-"""WebSocket routes."""
+"""WebSocket routes: the drawing socket here, the apps' own routes added after it."""
 from django.urls import path
 
-from gallery.consumers import KidConsumer
+from gallery.routing import websocket_urlpatterns as gallery_websocket_urlpatterns
 
 from .consumers import DrawConsumer
 
 websocket_urlpatterns = [
     path("ws/draw/<str:drawing_id>/", DrawConsumer.as_asgi()),
-    path("ws/kid/", KidConsumer.as_asgi()),
+    *gallery_websocket_urlpatterns,
 ]

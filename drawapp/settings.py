@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
-    "inference",
     "drawapp",
     "gallery",
     "training",
@@ -114,6 +113,20 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Sign-in throttles (gallery.throttle) count in the cache, which every web process must share.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX + "cache",
+        }
+    }
+else:
+    # Room for every throttled client: a full LocMem cache drops a third of its entries.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+
 # Celery: only used with a broker; without REDIS_URL the web process runs tasks itself.
 GENERATE_IN_PROCESS = not REDIS_URL
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -121,13 +134,42 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_IMPORTS = ["drawapp.pictures.tasks"]  # the picture task lives below the app package
 CELERY_TASK_ROUTES = {"training.*": {"queue": "training"}}  # retrains and dataset builds
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_KEY_PREFIX:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": REDIS_KEY_PREFIX}
 
+# Teacher and admin passwords (kids have picture PINs instead).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)  # a school day
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Served behind TLS (HTTPS=1): every page over HTTPS, cookies only over HTTPS, HSTS on. A TLS
+# proxy in front tells Django the request was HTTPS through HTTPS_PROXY_HEADER (the proxy must
+# set it and strip it from what clients send); set it empty where Daphne itself holds the
+# certificate.
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    HTTPS_PROXY_HEADER = env_str("HTTPS_PROXY_HEADER", "X-Forwarded-Proto")
+    if HTTPS_PROXY_HEADER:
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + HTTPS_PROXY_HEADER.upper().replace("-", "_"), "https"
+        )
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

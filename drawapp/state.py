@@ -1,9 +1,7 @@
 """Reading a drawing for its owner: the ownership check and the state a page restores from."""
 from django.core.exceptions import ValidationError
 
-from inference.models import Generation
-
-from .models import Drawing
+from .models import Drawing, Generation
 
 
 def load_owned_drawing(drawing_id, session_key, user) -> Drawing | None:

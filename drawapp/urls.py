@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from gallery.passwords import ThrottledAdminAuthenticationForm, answers_429_when_throttled
 from gallery.views.home import home
 
 from . import views
@@ -16,10 +17,13 @@ drawing_patterns = (
     "drawapp",
 )
 
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include("gallery.urls")),
     path("draw/", include(drawing_patterns)),
+    path("admin/login/", answers_429_when_throttled(admin.site.login)),  # before admin.site.urls
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,7 @@
 """URL routes of the gallery game: joining, galleries, art, challenges, and the teacher's side."""
 from django.urls import path
 
+from .passwords import answers_429_when_throttled
 from .views import art, challenges, join, keep, profile, teacher
 
 app_name = "gallery"
@@ -25,7 +26,8 @@ urlpatterns = [
          name="challenge-winner"),
     path("teacher/", teacher.dashboard, name="teacher-home"),
     path("teacher/signup/", teacher.sign_up, name="teacher-signup"),
-    path("teacher/login/", teacher.TeacherLoginView.as_view(), name="teacher-login"),
+    path("teacher/login/", answers_429_when_throttled(teacher.TeacherLoginView.as_view()),
+         name="teacher-login"),
     path("teacher/classes/<int:classroom_id>/", teacher.classroom, name="teacher-class"),
     path("teacher/classes/<int:classroom_id>/settings/", teacher.classroom_settings,
          name="teacher-settings"),

@@ -103,3 +103,12 @@ def test_dockerfile_copies_files_that_exist():
         host = volume.split(":")[0]
         if host.startswith("./"):
             assert (ROOT / host).exists(), host
+
+
+def test_web_is_served_behind_tls_and_reads_the_client_address_from_the_proxy():
+    environment = SERVICES["web"]["environment"]
+    assert environment["HTTPS"] in ("1", "${HTTPS:-1}")  # on unless the operator says HTTPS=0
+    assert environment["HTTPS_PROXY_HEADER"] == "X-Forwarded-Proto"
+    command = SERVICES["web"]["command"]
+    assert "--proxy-headers" in command
+    assert option(command, "--proxy-headers-host") == "X-Real-IP"

@@ -1,7 +1,9 @@
-"""Database settings from the environment: SQLite, by default or by URL, keeps connections and
-uses WAL; PostgreSQL URLs keep connections too; DB_CONN_MAX_AGE=0 closes them after each use."""
+"""Settings from the environment: SQLite, by default or by URL, keeps connections and uses WAL;
+PostgreSQL URLs keep connections too; DB_CONN_MAX_AGE=0 closes them after each use; HTTPS=1
+makes `check --deploy` clean behind a TLS proxy."""
 import json
 import os
+import secrets
 import subprocess
 import sys
 
@@ -15,14 +17,41 @@ SHOW_DATABASE = (
 )
 
 
-def database_settings(tmp_path, **env) -> dict:
+SHOW_SECURITY = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({name: getattr(settings, name) for name in ("
+    "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
+    "'SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER')}))"
+)
+SETTINGS_FROM_ENVIRONMENT = ("DATABASE_URL", "DB_CONN_MAX_AGE", "DJANGO_DEBUG", "HTTPS",
+                             "HSTS_SECONDS", "HTTPS_PROXY_HEADER", "SECRET_KEY")
+
+
+def run_with_settings(tmp_path, arguments: list[str], **env) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items()
-                   if key not in ("DATABASE_URL", "DB_CONN_MAX_AGE")}
+                   if key not in SETTINGS_FROM_ENVIRONMENT}
     environment.update({"DJANGO_SETTINGS_MODULE": "drawapp.settings", "DJANGO_DEBUG": "1",
                         "VAR_DIR": str(tmp_path), **env})
-    done = subprocess.run([sys.executable, "-c", SHOW_DATABASE], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=60, check=True)
+    return subprocess.run([sys.executable, *arguments], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=60)
+
+
+def printed_settings(tmp_path, program: str, **env) -> dict:
+    done = run_with_settings(tmp_path, ["-c", program], **env)
+    assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def database_settings(tmp_path, **env) -> dict:
+    return printed_settings(tmp_path, SHOW_DATABASE, **env)
+
+
+def deploy_check(tmp_path, **env) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` as production runs it: no DEBUG, a real secret key."""
+    return run_with_settings(
+        tmp_path, ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), **env,
+    )
 
 
 def test_embedded_sqlite_keeps_connections_in_wal_mode(tmp_path):
@@ -48,3 +77,38 @@ def test_postgres_url_keeps_connections_without_sqlite_options(tmp_path):
 
 def test_conn_max_age_zero_closes_connections_after_use(tmp_path):
     assert database_settings(tmp_path, DB_CONN_MAX_AGE="0")["age"] == 0
+
+
+def test_check_deploy_is_clean_with_https_on(tmp_path):
+    done = deploy_check(tmp_path, HTTPS="1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_check_deploy_warns_without_https_so_the_setting_is_what_makes_it_clean(tmp_path):
+    done = deploy_check(tmp_path)
+    assert done.returncode != 0
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in done.stderr
+
+
+def test_https_turns_on_redirect_secure_cookies_hsts_and_trusts_the_proxy_header(tmp_path):
+    security = printed_settings(tmp_path, SHOW_SECURITY, HTTPS="1")
+    assert security["SECURE_SSL_REDIRECT"] is True
+    assert security["SESSION_COOKIE_SECURE"] is security["CSRF_COOKIE_SECURE"] is True
+    assert security["SECURE_HSTS_SECONDS"] == 60 * 60 * 24 * 365
+    assert security["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_https_without_a_proxy_header_trusts_no_header(tmp_path):
+    security = printed_settings(tmp_path, SHOW_SECURITY, HTTPS="1", HTTPS_PROXY_HEADER="",
+                                HSTS_SECONDS="3600")
+    assert security["SECURE_PROXY_SSL_HEADER"] is None
+    assert security["SECURE_HSTS_SECONDS"] == 3600
+
+
+def test_plain_http_by_default(tmp_path):
+    security = printed_settings(tmp_path, SHOW_SECURITY)
+    assert security["SECURE_SSL_REDIRECT"] is False
+    assert security["SESSION_COOKIE_SECURE"] is False
+    assert security["SECURE_HSTS_SECONDS"] == 0

@@ -94,6 +94,24 @@ def cast(db, django_user_model) -> Cast:
                 guest_user)
 
 
+class ThrottleClock:
+    """The clock the sign-in throttles read, stopped; a test moves it on by hand."""
+
+    def __init__(self, monkeypatch):
+        from gallery import throttle
+
+        self.moment = 1_000_000.0
+        monkeypatch.setattr(throttle, "now", lambda: self.moment)
+
+    def advance(self, seconds: float) -> None:
+        self.moment += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> ThrottleClock:
+    return ThrottleClock(monkeypatch)
+
+
 @pytest.fixture
 def default_badges(db):
     """The badges the data migration seeds. Transactional tests need this: the database is

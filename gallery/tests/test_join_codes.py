@@ -30,7 +30,7 @@ def test_every_classroom_gets_its_own_code(cast):
 
 def test_a_clashing_code_is_drawn_again(cast, monkeypatch):
     clash = iter([cast.classroom.join_code, cast.classroom.join_code, "ABCDEF"])
-    monkeypatch.setattr("gallery.actions.new_join_code", lambda: next(clash))
+    monkeypatch.setattr("gallery.actions.classrooms.new_join_code", lambda: next(clash))
     assert do_create_classroom(cast.teacher, "Tulips").join_code == "ABCDEF"
 
 

@@ -8,10 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from drawapp.models import Drawing
+from drawapp.models import Drawing, Generation
 from gallery.access import ASK_FOR_A_CODE
 from gallery.models import Artwork
-from inference.models import Generation
 
 from .conftest import text, tiny_png
 

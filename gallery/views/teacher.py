@@ -30,6 +30,7 @@ from ..forms import (
     TeacherSignUpForm,
 )
 from ..models import Artwork, Classroom, KidProfile
+from ..passwords import ThrottledAuthenticationForm
 from ..pins import pin_pictures
 
 NEW_PINS_KEY = "gallery_new_pins"
@@ -38,6 +39,7 @@ RECENTLY_APPROVED = 24
 
 class TeacherLoginView(LoginView):
     template_name = "gallery/teacher/login.html"
+    authentication_form = ThrottledAuthenticationForm
     next_page = reverse_lazy("gallery:teacher-home")
 
 

@@ -10,23 +10,20 @@ import time
 from pathlib import Path
 
 import numpy as np
-from asgiref.sync import async_to_sync
 from celery import shared_task
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections
 
+from inference.files import write_atomically
+from inference.png import encode_png
+from inference.rasterize import rasterize
+from inference.registry import ModelUnavailable, get_registry
+
+from ..models import Drawing
+from .events import announce
 from .models import Generation
-from .png import encode_png
-from .rasterize import rasterize
-from .registry import ModelUnavailable, get_registry
 
 log = logging.getLogger(__name__)
-
-
-def drawing_group(drawing_id) -> str:
-    """The channel-layer group every socket of one drawing listens on."""
-    return f"drawing.{drawing_id}"
 
 
 def picture_path(drawing_id, revision: int, version: str) -> str:
@@ -35,23 +32,16 @@ def picture_path(drawing_id, revision: int, version: str) -> str:
     return f"pictures/{drawing_id}/r{revision}-{tag}.png"
 
 
-def announce(drawing_id, event: dict) -> None:
-    async_to_sync(get_channel_layer().group_send)(drawing_group(drawing_id), event)
+def save_png(relative: str, image) -> None:
+    """Write the picture under MEDIA_ROOT; a reader never sees half a file."""
+    data = encode_png(np.asarray(image))
+    write_atomically(Path(settings.MEDIA_ROOT) / relative,
+                     lambda temporary: temporary.write_bytes(data))
 
 
-def _save_png(relative: str, image) -> None:
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    partial.write_bytes(encode_png(np.asarray(image)))
-    partial.replace(target)
-
-
-@shared_task(name="inference.generate", acks_late=True, ignore_result=True)
+@shared_task(name="pictures.generate", acks_late=True, ignore_result=True)
 def generate(drawing_id: str, revision: int) -> str:
     """Make the picture for `revision` of the drawing; returns what happened, for logs."""
-    from drawapp.models import Drawing  # the one edge back to the project: strokes live there
-
     close_old_connections()
     started = time.perf_counter()
     drawing = Drawing.objects.filter(pk=drawing_id).first()
@@ -74,7 +64,7 @@ def generate(drawing_id: str, revision: int) -> str:
                               "category": drawing.category, "reason": unavailable.reason})
         return "unavailable"
     relative = picture_path(drawing_id, revision, picture.version)
-    _save_png(relative, picture.image)
+    save_png(relative, picture.image)
     total_ms = (time.perf_counter() - started) * 1000
     generation = Generation(
         drawing=drawing, revision=revision, category=drawing.category,

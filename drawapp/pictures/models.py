@@ -16,6 +16,9 @@ class Generation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        app_label = "drawapp"
+        # The table keeps the name it had when the model lived in the inference app.
+        db_table = "inference_generation"
         ordering = ["-revision"]
         constraints = [
             models.UniqueConstraint(fields=["drawing", "revision"], name="one_picture_per_revision")

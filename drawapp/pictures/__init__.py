@@ -1,0 +1,1 @@
+"""The picture pipeline of a stroke: the generate task, Generation rows, picture files, events."""

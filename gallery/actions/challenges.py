@@ -1,0 +1,83 @@
+"""Challenges: setting one, entering a picture and crowning winners."""
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from inference.categories import CATEGORIES
+
+from .. import rules
+from ..badges import award_badges
+from ..models import PROMPT_MAX, Artwork, Challenge, ChallengeEntry, Classroom, KidProfile
+from .classrooms import require_teacher_of
+from .errors import Conflict, GalleryError, NotAllowed
+from .progress import XP_ENTER, XP_WIN, add_xp
+
+
+def do_create_challenge(
+    by_user, *, classroom: Classroom | None, prompt: str, category: str, starts: date,
+    ends: date,
+) -> Challenge:
+    """A class challenge by its teacher, or one for everyone by a site admin."""
+    if classroom is None:
+        if not (by_user and by_user.is_superuser):
+            raise NotAllowed("admins_only", "Only site admins can set a challenge for everyone.")
+    else:
+        require_teacher_of(classroom, by_user)
+    prompt = " ".join((prompt or "").split())
+    if not prompt:
+        raise GalleryError("prompt_needed", "Write what the kids should draw.")
+    if len(prompt) > PROMPT_MAX:
+        raise GalleryError("prompt_too_long", f"A prompt can have at most {PROMPT_MAX} letters.")
+    if category and category not in CATEGORIES:
+        raise GalleryError("bad_category", "That is not one of the picture kinds.")
+    if ends < starts:
+        raise GalleryError("ends_before_start", "The last day must not be before the first.")
+    return Challenge.objects.create(classroom=classroom, prompt=prompt, category=category,
+                                    starts=starts, ends=ends, created_by=by_user)
+
+
+def do_enter_challenge(kid: KidProfile, challenge: Challenge, artwork: Artwork,
+                       day: date | None = None) -> ChallengeEntry:
+    day = day or timezone.localdate()
+    if challenge.classroom_id not in (None, kid.classroom_id):
+        raise NotAllowed("not_your_challenge", "That challenge is for another class.")
+    if artwork.kid_id != kid.pk:
+        raise NotAllowed("not_yours", "You can only enter your own pictures.")
+    if not challenge.is_open(day):
+        raise GalleryError("closed", "This challenge is not open today.")
+    if artwork.status in (Artwork.Status.HIDDEN, Artwork.Status.RETURNED):
+        raise GalleryError("not_shown", "Pick a picture that is in your gallery.")
+    if challenge.category and artwork.category != challenge.category:
+        raise GalleryError("wrong_category", f"This challenge wants a {challenge.category}!")
+    try:
+        with transaction.atomic():
+            entry = ChallengeEntry.objects.create(challenge=challenge, artwork=artwork, kid=kid)
+            add_xp(kid, XP_ENTER)
+            award_badges(kid, rules.ENTERED)
+    except IntegrityError:
+        raise Conflict("already_entered", "You already entered this challenge!") from None
+    return entry
+
+
+def can_pick_winner(user, entry: ChallengeEntry) -> bool:
+    """Admins pick anywhere; a teacher picks among their own class's entries."""
+    if user and user.is_superuser:
+        return True
+    return entry.artwork.classroom.is_taught_by(user)
+
+
+def do_pick_winner(entry: ChallengeEntry, by_user) -> ChallengeEntry:
+    if not can_pick_winner(by_user, entry):
+        raise NotAllowed("not_your_class", "Only this class's teacher can pick winners.")
+    if entry.artwork.status != Artwork.Status.APPROVED:
+        raise GalleryError("not_approved", "Approve the picture before it can win.")
+    with transaction.atomic():
+        entry = ChallengeEntry.objects.select_for_update().select_related("kid").get(pk=entry.pk)
+        if entry.is_winner:
+            return entry
+        entry.is_winner = True
+        entry.save(update_fields=["is_winner"])
+        add_xp(entry.kid, XP_WIN)
+        award_badges(entry.kid, rules.WON)
+    return entry
