@@ -16,7 +16,7 @@ from torch import nn
 from inference.categories import CATEGORIES
 from inference.files import write_atomically, write_text_atomically
 from inference.networks import build_generator
-from inference.rasterize import to_tensor
+from inference.rasterize import HINTED_CHANNELS, SKETCH_CHANNELS, model_input
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,21 @@ def _check_state(state: dict[str, torch.Tensor], expected: dict[str, torch.Tenso
                              f"architecture needs {tuple(tensor.shape)}")
 
 
+def input_channels(card: dict) -> int:
+    """How many input channels the card's model takes: 1 (the sketch) or 5 (the sketch and
+    colour hints, recorded as "input": "sketch+hints")."""
+    arguments = card.get("arguments") if isinstance(card.get("arguments"), dict) else {}
+    channels = arguments.get("in_channels", SKETCH_CHANNELS)
+    if channels not in (SKETCH_CHANNELS, HINTED_CHANNELS):
+        raise ValueError(f"model card asks for {channels!r} input channels; a model takes "
+                         f"{SKETCH_CHANNELS} (sketch) or {HINTED_CHANNELS} (sketch and hints)")
+    return channels
+
+
+def takes_hints(card: dict) -> bool:
+    return input_channels(card) == HINTED_CHANNELS
+
+
 def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -267,6 +282,7 @@ class Registry:
                 return ModelUnavailable(STILL_LEARNING, f"{category}/{version} is untrained")
             if card.get("category") != category or card.get("version") != version:
                 raise ValueError(f"card names {card.get('category')}/{card.get('version')}")
+            input_channels(card)
             module = _load_module(path, card, self.device)
         except Exception as error:  # a broken file must never reach the child as a crash
             logger.error("model %s/%s cannot be loaded: %s", category, version, error,
@@ -275,16 +291,22 @@ class Registry:
         logger.info("loaded model %s/%s on %s", category, version, self.device)
         return LoadedModel(card=card, module=module, device=self.device)
 
-    def generate(self, category: str, sketch: Image.Image) -> GeneratedPicture:
-        """The category's active model applied to a PICTURE_SIZE "L" sketch: an RGB picture."""
+    def generate(self, category: str, sketch: Image.Image,
+                 hints: np.ndarray | None = None) -> GeneratedPicture:
+        """The category's active model applied to a PICTURE_SIZE "L" sketch: an RGB picture.
+
+        `hints` (rasterize_hints of the same strokes) reach only a model whose card takes them;
+        a sketch-only model ignores them, a hint model without them sees no hints.
+        """
         if not isinstance(sketch, Image.Image) or sketch.mode != "L" \
                 or sketch.size != (PICTURE_SIZE, PICTURE_SIZE):
             raise ValueError(f"sketch must be a {PICTURE_SIZE}x{PICTURE_SIZE} 'L' image, "
                              f"got {sketch!r}")
         model = self.load(category)
+        batch = model_input(sketch, hints, input_channels(model.card))
         started = time.perf_counter()
         with torch.inference_mode():
-            output = model.module(as_served_input(to_tensor(sketch), model.device))
+            output = model.module(as_served_input(batch, model.device))
             pixels = ((output[0].float() + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8)
             pixels = pixels.permute(1, 2, 0).cpu().numpy()  # copying to the CPU waits for the GPU
         model_ms = (time.perf_counter() - started) * 1000

@@ -16,7 +16,7 @@ from django.db import IntegrityError, close_old_connections
 
 from inference.files import write_atomically
 from inference.png import encode_png
-from inference.rasterize import rasterize
+from inference.rasterize import rasterize, rasterize_hints
 from inference.registry import ModelUnavailable, get_registry
 
 from ..models import Drawing
@@ -58,7 +58,8 @@ def generate(drawing_id: str, revision: int) -> str:
         return "exists"
     sketch = rasterize(strokes)
     try:
-        picture = get_registry().generate(drawing.category, sketch)
+        picture = get_registry().generate(drawing.category, sketch,
+                                          hints=rasterize_hints(strokes))
     except ModelUnavailable as unavailable:
         announce(drawing_id, {"type": "gen.unavailable", "revision": revision,
                               "category": drawing.category, "reason": unavailable.reason})
