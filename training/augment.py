@@ -16,7 +16,8 @@ import torch.nn.functional as F
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from scipy.ndimage import binary_dilation, binary_fill_holes, label
 
-from inference.rasterize import SKETCH_STROKE_SIZE, rasterize
+from inference.rasterize import HINT_CHANNELS, SKETCH_STROKE_SIZE, rasterize, rasterize_hints
+from training.hints import sample_hints
 from training.worlds.base import SIZE as WORLD_SIZE
 from training.worlds.doodles import PEN_WIDTHS, hatch_inside, letters, sky_things, speed_lines
 from training.worlds.hand import ChildHand
@@ -48,7 +49,10 @@ def load_size_for(crop_size: int) -> int:
 
 @dataclass
 class PairedAugment:
-    """transform(sketch "L", photo "RGB") -> (sketch "L", photo "RGB"), both crop_size square."""
+    """transform(sketch "L", photo "RGB") -> (sketch "L", photo "RGB"), both crop_size square;
+    with `hints`, (sketch, photo, hints): colour hints sampled from the photo (training.hints;
+    all zero unless `sample_hints`), HINT_CHANNELS x crop x crop, their strokes drawn on the
+    sketch as lines too, as the serving rasterizer draws coloured strokes."""
 
     crop_size: int = CROP_SIZE
     jitter: bool = True  # resize to load_size then random crop back to crop_size
@@ -59,6 +63,8 @@ class PairedAugment:
     doodles: bool = False  # suns, clouds, hearts, letters, speed lines, shading inside shapes
     retrace: bool = False  # lines traced twice, a little apart
     plain: bool = False  # inner detail dropped: the main outlines only
+    hints: bool = False  # also return colour-hint channels
+    sample_hints: bool = True  # with hints: sample them from the photo (else all zero)
     seed: int = 0
     load_size: int | None = None
 
@@ -72,10 +78,11 @@ class PairedAugment:
         self.reseed(self.seed)
 
     @classmethod
-    def resize_only(cls, crop_size: int = CROP_SIZE) -> "PairedAugment":
-        """No randomness at all: what validation and evaluation see."""
+    def resize_only(cls, crop_size: int = CROP_SIZE, hints: bool = False) -> "PairedAugment":
+        """No randomness at all: what validation and evaluation see (no colour hints)."""
         return cls(crop_size, jitter=False, mirror=False, stroke_width=False, wobble=False,
-                   gaps=False, doodles=False, retrace=False, plain=False)
+                   gaps=False, doodles=False, retrace=False, plain=False, hints=hints,
+                   sample_hints=False)
 
     @property
     def sketch_augment(self) -> bool:
@@ -102,7 +109,17 @@ class PairedAugment:
             sketch = change_stroke_width(sketch, int(self.rng.choice(STROKE_WIDTH_CHOICES)), scale)
         if self.wobble:
             sketch = wobble(sketch, self.rng, WOBBLE_MAX_PX * scale * self.rng.uniform())
+        if self.hints:
+            return self._with_hints(sketch, photo)
         return sketch, photo
+
+    def _with_hints(self, sketch: Image.Image, photo: Image.Image):
+        size = self.crop_size
+        drawn = sample_hints(np.asarray(photo), self.rng) if self.sample_hints else None
+        if drawn is None or not drawn.strokes:
+            return sketch, photo, np.zeros((HINT_CHANNELS, size, size), np.float32)
+        lines = rasterize([{**stroke, "color": None} for stroke in drawn.strokes], size)
+        return ImageChops.darker(sketch, lines), photo, rasterize_hints(drawn.strokes, size)
 
     def _move_both(self, sketch, photo):
         size = self.load_size if self.jitter else self.crop_size

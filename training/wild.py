@@ -1,6 +1,8 @@
 """The wild-drawings suite: a model scored on its world's pictures drawn three ways from unseen
 seeds (clean as the world draws them, doodled, plain), on L1 against the truth and the
-mean-picture baseline, colour mud and ghost, with a drawing | picture | truth sheet per part."""
+mean-picture baseline, colour mud and ghost, with a drawing | picture | truth sheet per part.
+A model that takes colour hints is also scored on the clean drawings coloured in with hints
+sampled from the truth ("hinted"): the same figures and the colour error (Delta E) there."""
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -9,11 +11,12 @@ import numpy as np
 import torch
 from PIL import Image
 
-from inference.rasterize import rasterize
-from inference.registry import PICTURE_SIZE
+from inference.rasterize import SKETCH_CHANNELS, model_input, rasterize, rasterize_hints
+from inference.registry import PICTURE_SIZE, input_channels
 from training.edges.bridge import bridge_sketch, line_statistics
 from training.evaluate import load_generator, run_model
-from training.metrics import colour_mud, ghost, l1, to_uint8
+from training.hints import sample_hints
+from training.metrics import colour_error, colour_mud, ghost, l1, to_uint8
 from training.sheets import contact_sheet, tensor_picture
 from training.worlds import WORLDS, paint
 from training.worlds.doodles import DRAWINGS, drawing
@@ -23,6 +26,8 @@ DEFAULT_WILD_COUNT = 24  # drawings per part and category
 MAX_WILD_COUNT = 1000
 MEAN_PICTURE_SEEDS = 64  # the baseline: the mean of the world's first (training) pictures
 SHEET_ROWS = 6
+HINTED = "hinted"
+HINT_SALT = 211  # keeps the suite's hint sampling apart from its drawings' randomness
 
 
 @dataclass
@@ -106,10 +111,25 @@ def score_pictures(pictures: list[np.ndarray], cases: list[WildCase],
     return figures
 
 
-def drawing_input(strokes: list[dict], size: int) -> torch.Tensor:
-    """The model input for a drawing: the served sketch channel (1 x H x W in [0, 1])."""
-    pixels = np.asarray(rasterize(strokes, size), dtype=np.float32) / 255.0
-    return torch.from_numpy(pixels)[None]
+def drawing_input(strokes: list[dict], size: int, channels: int = SKETCH_CHANNELS,
+                  ) -> torch.Tensor:
+    """The model input for a drawing as served: the sketch channel (1 x H x W in [0, 1]), and
+    the colour-hint channels of its coloured strokes for a model that takes them."""
+    hints = rasterize_hints(strokes, size) if channels != SKETCH_CHANNELS else None
+    return model_input(rasterize(strokes, size), hints, channels)[0]
+
+
+def hinted_cases(cases: list[WildCase]) -> tuple[list[WildCase], list[np.ndarray]]:
+    """The clean drawings coloured in with hints sampled from each truth, and the truth
+    regions each drawing's hints colour."""
+    coloured, regions = [], []
+    for case in cases:
+        hints = sample_hints(case.truth, np.random.default_rng([case.seed, HINT_SALT]),
+                             always=True)
+        coloured.append(WildCase(HINTED, case.seed, case.strokes + hints.strokes, case.truth,
+                                 case.subject))
+        regions.append(hints.region)
+    return coloured, regions
 
 
 def evaluate_wild(model_path: Path, *, count: int = DEFAULT_WILD_COUNT,
@@ -120,16 +140,24 @@ def evaluate_wild(model_path: Path, *, count: int = DEFAULT_WILD_COUNT,
     <category>-<part>.png there (drawing | picture | truth, `rows` rows)."""
     module, card = load_generator(model_path, device)
     category = card.get("category")
+    channels = input_channels(card)
     cases = wild_cases(category, count, seed_start, size)
+    regions = None
+    if channels != SKETCH_CHANNELS:
+        cases[HINTED], regions = hinted_cases(cases["clean"])
     mean_picture = world_mean_picture(category, size)
     report = {"model": str(model_path), "category": category, "version": card.get("version"),
               "suite": "wild", "seeds": [seed_start, seed_start + count],
               "mean_picture_seeds": MEAN_PICTURE_SEEDS, "parts": {}}
     for kind, part in cases.items():
-        inputs = [drawing_input(case.strokes, size) for case in part]
+        inputs = [drawing_input(case.strokes, size, channels) for case in part]
         outputs = run_model(module, inputs)
         pictures = [to_uint8(output) for output in outputs]
         figures = score_pictures(pictures, part, mean_picture)
+        if kind == HINTED:
+            errors = [colour_error(picture, case.truth, region) for picture, case, region
+                      in zip(pictures, part, regions, strict=True)]
+            figures["delta_e"] = _mean([error for error in errors if error is not None])
         if sheets_dir is not None:
             sheet_rows = [[tensor_picture(sketch), tensor_picture(output), Image.fromarray(c.truth)]
                           for sketch, output, c in list(zip(inputs, outputs, part,
@@ -181,7 +209,8 @@ def sketch_table(statistics: dict[str, dict], method: str) -> str:
 
 
 TABLE_COLUMNS = (("l1_ratio", "L1/mean"), ("mud_ratio", "mud/truth"),
-                 ("saturation_ratio", "sat/truth"), ("contrast_ratio", "contrast/truth"))
+                 ("saturation_ratio", "sat/truth"), ("contrast_ratio", "contrast/truth"),
+                 ("delta_e", "hint dE"))
 
 
 def wild_table(reports: list[dict]) -> str:
@@ -197,4 +226,4 @@ def wild_table(reports: list[dict]) -> str:
 
 
 def _cell(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
+    return "-" if value is None else f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
