@@ -1,5 +1,4 @@
-"""The crayon box: the colours a child can draw with, by name, as sRGB; the one place they are
-declared."""
+"""The crayon box: the colours a child can draw with, by name, as sRGB, declared once."""
 import re
 
 # In the order the crayons lie in the box on the canvas page.
