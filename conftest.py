@@ -11,6 +11,18 @@ def media_in_tmp(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Every job a test started in this process finishes before its fixtures are torn down (a
+    leftover job writing to the database made a later test fail with "database is locked")."""
+    from drawapp.runner import wait_until_idle
+
+    try:
+        return (yield)
+    finally:
+        wait_until_idle()
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
     """Each test its own in-memory cache (sign-in throttles count there), whatever REDIS_URL

@@ -1,4 +1,4 @@
-"""Run every benchmark and print its figures: `python -m bench [forward|latency|training ...]`."""
+"""Run every benchmark and print its figures: `python -m bench [NAME ...]`, names below."""
 import os
 import sys
 
@@ -8,9 +8,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drawapp.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
 django.setup()
 
-from bench import forward, latency, training  # noqa: E402
+from bench import classroom, forward, latency, training  # noqa: E402
 
-BENCHMARKS = {"forward": forward.run, "latency": latency.run, "training": training.run}
+BENCHMARKS = {"forward": forward.run, "latency": latency.run, "classroom": classroom.run,
+              "training": training.run}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(BENCHMARKS):

@@ -65,13 +65,18 @@ async def measure(base_url: str) -> list[tuple[float, float]]:
     return samples
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank q-quantile (0 <= q <= 1) of values; NaN for none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
 def report(mode: str, samples: list[tuple[float, float]]) -> None:
-    totals = sorted(total for total, _ in samples)
-    other = sorted(total - model for total, model in samples)
-
-    def pct(values, q):
-        return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
+    totals = [total for total, _ in samples]
+    other = [total - model for total, model in samples]
+    pct = percentile
     model_p50 = statistics.median(model for _, model in samples)
     verdict = "met" if pct(other, 0.5) < TARGET_MS[mode] else "MISSED"
     print(

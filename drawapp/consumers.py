@@ -7,8 +7,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .actions import apply_message
-from .dispatch import request_picture
 from .pictures.events import drawing_group
+from .pictures.scheduler import request_picture
 from .protocol import (
     MAX_ERRORS_BEFORE_CLOSE,
     MAX_MESSAGE_BYTES,

@@ -98,11 +98,12 @@ def daphne_server(env: dict, log_path: Path):
 
 
 @contextmanager
-def celery_worker(env: dict, queues: list[str], log_path: Path):
-    """One solo-pool Celery worker on the given queues, as the GPU workers run."""
+def celery_worker(env: dict, queues: list[str], log_path: Path, name: str | None = None):
+    """One solo-pool Celery worker on the given queues, as the GPU workers run; workers started
+    side by side need different names."""
     command = [str(BIN / "celery"), "-A", "drawapp", "worker", "--pool=solo",
                "--prefetch-multiplier=1", "--without-heartbeat", "--without-mingle",
                "--without-gossip", "--loglevel=INFO", "-Q", ",".join(queues),
-               "-n", f"test-{os.getpid()}@%h"]
+               "-n", f"{name or f'test-{os.getpid()}'}@%h"]
     with _logged_process(command, env, log_path) as process:
         yield process

@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass
 
 from inference.categories import CATEGORIES
+from inference.palette import DEFAULT_COLOR, PALETTE, hex_palette, is_color
+from inference.rasterize import STROKE_SIZE_UNITS
 
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_POINTS_PER_STROKE = 2000
@@ -36,9 +38,15 @@ class Stroke:
     points: list[list[float]]
     size: float
     tool: str
+    color: str = DEFAULT_COLOR  # a palette name or "#rrggbb" (lower case)
 
     def as_json(self) -> dict:
-        return {"points": self.points, "size": self.size, "tool": self.tool}
+        """The saved form; black pen strokes (and every eraser stroke) carry no colour, as
+        strokes did before there were crayons."""
+        saved = {"points": self.points, "size": self.size, "tool": self.tool}
+        if self.tool == "pen" and self.color != DEFAULT_COLOR:
+            saved["color"] = self.color
+        return saved
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,12 @@ def _stroke(data: dict) -> Stroke:
     tool = data.get("tool", "pen")
     if tool not in TOOLS:
         raise ProtocolError("bad_tool", "tool must be 'pen' or 'eraser'.")
-    return Stroke(points=clean, size=size, tool=tool)
+    color = data.get("color", DEFAULT_COLOR)
+    if not is_color(color):
+        raise ProtocolError(
+            "bad_color", f"color must be one of {', '.join(PALETTE)} or #rrggbb."
+        )
+    return Stroke(points=clean, size=size, tool=tool, color=color.lower())
 
 
 def parse_client_message(text) -> ClientMessage:
@@ -139,3 +152,19 @@ class RateLimiter:
             self._tokens -= 1.0
             return True
         return False
+
+
+def page_protocol() -> dict:
+    """The limits the canvas page keeps to, sent to it as JSON (json_script) so they are not
+    typed a second time in JavaScript."""
+    return {
+        "max_points_per_stroke": MAX_POINTS_PER_STROKE,
+        "max_messages_per_second": MAX_MESSAGES_PER_SECOND,
+        "message_burst": MESSAGE_BURST,
+        "min_brush_size": MIN_BRUSH_SIZE,
+        "max_brush_size": MAX_BRUSH_SIZE,
+        "tools": list(TOOLS),
+        "stroke_size_units": STROKE_SIZE_UNITS,
+        "palette": hex_palette(),
+        "default_color": DEFAULT_COLOR,
+    }

@@ -12,8 +12,8 @@ import dj_database_url
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Folders below are made by whatever writes into them, never when settings are read.
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or (
@@ -77,15 +77,17 @@ DATABASE_URL = env_str("DATABASE_URL")
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
 # WAL lets the picture thread read while the socket commits the next stroke.
 SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+SQLITE_ENGINE = "drawapp.sqlite"  # Django's, making the database's folder on first connection
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
         DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS,
                                            **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": VAR_DIR / "db.sqlite3",
             # A file, not memory, so a live server process sees the test data; one per test
             # run so that runs side by side never share it.
@@ -128,7 +130,7 @@ else:
                           "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 # Celery: only used with a broker; without REDIS_URL the web process runs tasks itself.
-GENERATE_IN_PROCESS = not REDIS_URL
+RUN_TASKS_IN_PROCESS = not REDIS_URL  # pictures and retrains: see drawapp/runner.py
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -178,8 +180,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = VAR_DIR / "staticfiles"  # made by collectstatic
 WHITENOISE_USE_FINDERS = DEBUG  # serve static/ straight from the source tree in development
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from inference.categories import CATEGORIES
 
 from .models import Drawing
+from .protocol import page_protocol
 from .state import drawing_state, load_owned_drawing
 
 BRUSH_SIZES = (3, 8, 16)
@@ -35,4 +36,5 @@ def draw(request, drawing_id):
         "brush_sizes": BRUSH_SIZES,
         "ws_path": f"/ws/draw/{drawing.pk}/",
         "initial_state": drawing_state(drawing),
+        "protocol": page_protocol(),
     })

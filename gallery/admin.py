@@ -1,5 +1,5 @@
 """Admin pages for every gallery model, with the columns, filters and search a site admin needs."""
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .actions import GalleryError, do_pick_winner, do_review_artwork
 from .models import (
@@ -10,6 +10,7 @@ from .models import (
     ChallengeEntry,
     Classroom,
     KidProfile,
+    SignInAlert,
     Star,
     Teacher,
 )
@@ -33,7 +34,7 @@ class ClassroomAdmin(admin.ModelAdmin):
 @admin.register(KidProfile)
 class KidProfileAdmin(admin.ModelAdmin):
     list_display = ("display_name", "classroom", "level", "xp", "streak", "best_streak",
-                    "last_drawn_date", "locked_until")
+                    "last_drawn_date", "locked_until", "pin_lockouts")
     list_filter = ("classroom", "level")
     search_fields = ("first_name", "classroom__name", "classroom__join_code")
     readonly_fields = ("user", "pin_hash", "created")
@@ -63,9 +64,15 @@ class ArtworkAdmin(admin.ModelAdmin):
         self._review(request, queryset, "hide")
 
     def _review(self, request, queryset, action):
-        for artwork in queryset.select_related("classroom__teacher__user"):
-            do_review_artwork(artwork, request.user, action)
-        self.message_user(request, f"{action}: {queryset.count()} pictures.")
+        done = 0
+        for artwork in queryset.select_related("classroom__teacher__user", "kid"):
+            try:
+                do_review_artwork(artwork, request.user, action)
+            except GalleryError as error:
+                self.message_user(request, f"{artwork}: {error.message}", level=messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{action}: {done} of {queryset.count()} pictures.")
 
 
 @admin.register(Star)
@@ -117,9 +124,17 @@ class ChallengeEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Pick the selected entries as winners")
     def pick_as_winners(self, request, queryset):
-        for entry in queryset.select_related("artwork__classroom"):
+        for entry in queryset.select_related("artwork", "challenge__classroom"):
             try:
                 do_pick_winner(entry, request.user)
             except GalleryError as error:
-                self.message_user(request, f"{entry}: {error.message}", level="warning")
+                self.message_user(request, f"{entry}: {error.message}", level=messages.WARNING)
 
+
+
+@admin.register(SignInAlert)
+class SignInAlertAdmin(admin.ModelAdmin):
+    list_display = ("kind", "classroom", "kid", "times", "updated", "resolved_at")
+    list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter), "classroom")
+    search_fields = ("classroom__name", "classroom__join_code", "kid__first_name")
+    readonly_fields = ("clients", "created", "updated")

@@ -36,6 +36,12 @@ class JoinCodeForm(forms.Form):
         }),
     )
 
+    def __init__(self, *args, find_classroom=None, **kwargs):
+        """find_classroom(code) -> Classroom or None; the join page's counts wrong codes."""
+        super().__init__(*args, **kwargs)
+        self.find_classroom = find_classroom or (
+            lambda code: Classroom.objects.filter(join_code=code).first())
+
     def clean_code(self):
         code = normalise_join_code(self.cleaned_data["code"])
         if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
@@ -43,7 +49,7 @@ class JoinCodeForm(forms.Form):
                 f"A class code has {JOIN_CODE_LENGTH} letters and numbers. Check it with your "
                 "teacher."
             )
-        classroom = Classroom.objects.filter(join_code=code).first()
+        classroom = self.find_classroom(code)
         if classroom is None:
             raise forms.ValidationError("We can't find that class. Check the code with your "
                                         "teacher.")

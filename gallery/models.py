@@ -103,6 +103,9 @@ class KidProfile(models.Model):
     pin_hash = models.CharField(max_length=128)
     failed_pin_attempts = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    pin_lockouts = models.PositiveSmallIntegerField(
+        default=0, help_text="Lockouts since the kid last got in; each lasts twice as long"
+    )
     xp = models.PositiveIntegerField(default=0)
     level = models.PositiveSmallIntegerField(default=1)
     streak = models.PositiveSmallIntegerField(default=0, help_text="Days in a row with a picture")
@@ -146,6 +149,36 @@ class KidProfile(models.Model):
     def level_progress_percent(self) -> int:
         start, end = xp_for_level(self.level), xp_for_level(self.level + 1)
         return max(0, min(100, round(100 * (self.xp - start) / (end - start))))
+
+
+class SignInAlert(models.Model):
+    """What a teacher should know about sign-in to their class: a kid locked out after wrong
+    pictures, or a device stopped after wrong pictures on kids of the class. Repeats gather on
+    one open alert until the teacher deals with it."""
+
+    class Kind(models.TextChoices):
+        KID_LOCKED = "kid_locked", "a kid was locked out"
+        DEVICE_STOPPED = "device_stopped", "a device was stopped"
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE,
+                                  related_name="sign_in_alerts")
+    kid = models.ForeignKey(KidProfile, null=True, blank=True, on_delete=models.CASCADE,
+                            related_name="sign_in_alerts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    times = models.PositiveIntegerField(default=1, help_text="Lockouts gathered on this alert")
+    clients = models.JSONField(
+        default=list, blank=True,
+        help_text="Throttle keys of the stopped devices (digests: no addresses are kept)",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} in {self.classroom}"
 
 
 def artwork_upload_path(artwork, filename: str) -> str:
@@ -331,7 +364,9 @@ class ChallengeEntry(models.Model):
         ordering = ["-is_winner", "created"]
         verbose_name_plural = "challenge entries"
         constraints = [
-            models.UniqueConstraint(fields=["challenge", "kid"], name="one_entry_per_kid")
+            models.UniqueConstraint(fields=["challenge", "kid"], name="one_entry_per_kid"),
+            models.UniqueConstraint(fields=["challenge"], condition=Q(is_winner=True),
+                                    name="one_winner_per_challenge"),
         ]
 
     def __str__(self):

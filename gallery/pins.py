@@ -3,9 +3,7 @@ import secrets
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 
-PIN_LENGTH = 3
-MAX_WRONG_PINS = 5
-LOCKOUT_MINUTES = 10
+PIN_LENGTH = 3  # how many wrong PINs lock a kid out: gallery.throttle
 
 # (id, emoji, name): the ids are what a PIN is made of; the names are what screen readers say.
 PIN_PICTURES = (
@@ -25,7 +23,7 @@ PICTURE_BY_ID = {picture_id: (emoji, name) for picture_id, emoji, name in PIN_PI
 
 class PinHasher(PBKDF2PasswordHasher):
     """PBKDF2 with fewer rounds. A 3-of-9 PIN has only 84 values, so hashing cost cannot protect
-    it (the lockout does); fewer rounds keep adding a whole class to the roster quick. The
+    it (gallery.throttle does); fewer rounds keep adding a whole class to the roster quick. The
     stored string is ordinary pbkdf2_sha256 (its round count inside), checked by this hasher
     whatever PASSWORD_HASHERS lists."""
 

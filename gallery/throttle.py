@@ -30,6 +30,14 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 
+class Throttled(Exception):
+    """A client must wait before it may try again."""
+
+    def __init__(self, wait: int):
+        super().__init__(f"try again in {wait} s")
+        self.wait = wait
+
+
 @dataclass(frozen=True)
 class Limit:
     """Free wrong tries for one kind of client, then lockouts that double with each wrong try."""
@@ -168,7 +176,7 @@ class Attempt:
     until the client may try again)."""
 
     wait: int = 0
-    locked: list[str] = field(default_factory=list)  # names of the limits this try locked
+    locked: list[str] = field(default_factory=list)  # keys of the clients this try locked
     holds: list[_Hold] = field(default_factory=list)
     token: str = field(default_factory=lambda: secrets.token_hex(8))
 
@@ -218,6 +226,10 @@ class Guard:
         self.clients = [(limit, f"throttle:{limit.name}:{_digest(client)}")
                         for limit, client in clients]
 
+    @property
+    def keys(self) -> list[str]:
+        return [key for _, key in self.clients]
+
     def locked_for(self) -> int:
         """Seconds until every client of this guard may try again (0: it may now)."""
         return max((_seconds_until(float((cache.get(key) or {}).get("locked_until", 0.0)))
@@ -243,7 +255,7 @@ class Guard:
                 if lockout:
                     state.locked_until = now() + lockout
                     state.lock_token = attempt.token
-                    attempt.locked.append(limit.name)
+                    attempt.locked.append(key)
                 state.save(limit)
                 attempt.holds.append(_Hold(key, limit, kept, before))
         if attempt.refused:
@@ -252,7 +264,26 @@ class Guard:
             attempt.locked = []
         return attempt
 
-    def forget(self) -> None:
-        """Clear every client of this guard (a teacher unlocking sign-in at their school)."""
-        for _, key in self.clients:
-            cache.delete(key)
+
+def let_try_again(keys) -> None:
+    """Clear the clients behind these keys (a teacher letting a stopped device try again)."""
+    cache.delete_many([key for key in keys if key.startswith("throttle:")])
+
+
+def _guard(request, per_address: Limit, per_session: Limit, make_session: bool) -> Guard:
+    """Per address and per browser session; with make_session=False (a page that only looks)
+    a browser without a session is held to its address's limit alone, and gets no session."""
+    clients = [(per_address, address_of(request))]
+    if make_session or request.session.session_key:
+        clients.append((per_session, session_of(request)))
+    return Guard(clients)
+
+
+def code_guard(request, *, make_session: bool = True) -> Guard:
+    """Class-code lookups."""
+    return _guard(request, CODE_LOOKUPS_PER_ADDRESS, CODE_LOOKUPS_PER_SESSION, make_session)
+
+
+def pin_guard(request, *, make_session: bool = True) -> Guard:
+    """Picture-PIN guesses."""
+    return _guard(request, PIN_GUESSES_PER_ADDRESS, PIN_GUESSES_PER_SESSION, make_session)

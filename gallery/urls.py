@@ -36,6 +36,8 @@ urlpatterns = [
          name="teacher-reset-pin"),
     path("teacher/classes/<int:classroom_id>/kids/<int:kid_id>/unlock/", teacher.unlock_kid,
          name="teacher-unlock"),
+    path("teacher/classes/<int:classroom_id>/alerts/<int:alert_id>/", teacher.resolve_alert,
+         name="teacher-resolve-alert"),
     path("teacher/classes/<int:classroom_id>/cards/", teacher.cards, name="teacher-cards"),
     path("teacher/classes/<int:classroom_id>/queue/", teacher.queue, name="teacher-queue"),
     path("teacher/classes/<int:classroom_id>/challenges/new/", teacher.new_challenge,

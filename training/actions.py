@@ -2,38 +2,38 @@
 
 do_* functions change the database (and, for promote and roll back, the registry's ACTIVE file
 in the same action). Work that runs long (building, training) is only queued here; the task
-bodies live in training.tasks.
+bodies live in training.tasks; the records the worker itself keeps, in training.bookkeeping.
 """
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
+from drawapp.runner import run_task
 from inference.categories import CATEGORIES
 from inference.registry import (
     VERSION_PATTERN,
     Registry,
-    read_card,
     set_active_version,
     weights_path,
 )
+from training.bookkeeping import (  # noqa: F401  (part of the actions' interface)
+    HEARTBEAT_TIMEOUT_S,
+    INTERRUPTED_MESSAGE,
+    mark_interrupted_runs,
+    register_model_file,
+)
 from training.models import ModelVersion, TrainingDataset, TrainingRun
+from training.tasks import TRAINING_QUEUE, build_training_dataset, run_training
 
 logger = logging.getLogger(__name__)
 
 RETRAIN_PERMISSION = "training.can_retrain"
-# A running run whose worker has not written a heartbeat for this long is marked interrupted.
-HEARTBEAT_TIMEOUT_S = 120
-INTERRUPTED_MESSAGE = (
-    f"The worker stopped reporting (no heartbeat for over {HEARTBEAT_TIMEOUT_S} s): it was "
-    "stopped or died. Resume continues from the last checkpoint."
-)
 
 
 class RetrainError(Exception):
@@ -63,8 +63,6 @@ def resolve_source_folder(folder: str | Path) -> Path:
 
 def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
     """Queue a (re)build of the dataset on the training queue."""
-    from training.tasks import build_training_dataset, enqueue
-
     if dataset.source_kind == TrainingDataset.SourceKind.FOLDER:
         resolve_source_folder(dataset.source_path)
     elif not Path(dataset.source_path).is_file():
@@ -78,7 +76,8 @@ def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
         if TrainingRun.objects.filter(dataset=dataset, status__in=TrainingRun.ACTIVE).exists():
             raise RetrainError(f"dataset {dataset.name} is in use by a training run; wait for it "
                                "or cancel it before rebuilding")
-        transaction.on_commit(lambda: enqueue(build_training_dataset, dataset.pk))
+        transaction.on_commit(
+            lambda: run_task(build_training_dataset, (dataset.pk,), TRAINING_QUEUE))
     dataset.refresh_from_db()
     return dataset
 
@@ -100,7 +99,6 @@ def new_run_id(category: str) -> str:
 
 def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> TrainingRun:
     """Create a queued run of the trainer on `dataset` with `options` (TrainConfig fields)."""
-    from training.tasks import enqueue, run_training
     from training.trainer import TrainConfig
 
     if dataset.status != TrainingDataset.Status.READY:
@@ -119,7 +117,7 @@ def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> Training
             run_dir=str(Path(settings.TRAINING_RUNS_DIR) / run_id),
             total_steps=config.steps,
         )
-        transaction.on_commit(lambda: enqueue(run_training, run.pk))
+        transaction.on_commit(lambda: run_task(run_training, (run.pk,), TRAINING_QUEUE))
     return run
 
 
@@ -141,8 +139,6 @@ def do_cancel_run(run: TrainingRun) -> TrainingRun:
 def do_resume_run(run: TrainingRun) -> TrainingRun:
     """Queue a cancelled, interrupted or failed run again; it goes on from its last checkpoint
     (or from the start when it never wrote one)."""
-    from training.tasks import enqueue, run_training
-
     with transaction.atomic():
         queued = TrainingRun.objects.filter(pk=run.pk, status__in=TrainingRun.RESUMABLE).update(
             status=TrainingRun.Status.QUEUED, attempt=F("attempt") + 1, cancel_requested=False,
@@ -152,43 +148,12 @@ def do_resume_run(run: TrainingRun) -> TrainingRun:
             run.refresh_from_db()
             raise RetrainError(f"run {run.run_id} is {run.get_status_display()}; only cancelled, "
                                "interrupted or failed runs can be resumed")
-        transaction.on_commit(lambda: enqueue(run_training, run.pk))
+        transaction.on_commit(lambda: run_task(run_training, (run.pk,), TRAINING_QUEUE))
     run.refresh_from_db()
     return run
 
 
-def mark_interrupted_runs(now=None) -> int:
-    """Mark running runs whose heartbeat is older than HEARTBEAT_TIMEOUT_S as interrupted (they
-    can be resumed); returns how many. Called by the admin pages and by every training task."""
-    now = now or timezone.now()
-    stale = Q(heartbeat_at__lt=now - timedelta(seconds=HEARTBEAT_TIMEOUT_S)) | Q(
-        heartbeat_at__isnull=True)
-    count = TrainingRun.objects.filter(stale, status=TrainingRun.Status.RUNNING).update(
-        status=TrainingRun.Status.INTERRUPTED, error=INTERRUPTED_MESSAGE, finished_at=now,
-        eta_s=None,
-    )
-    if count:
-        logger.warning("marked %d training run(s) as interrupted", count)
-    return count
-
-
 # Model versions -------------------------------------------------------------------------------
-
-def register_model_file(path: Path) -> ModelVersion:
-    """The ModelVersion row of a saved model (created as a candidate when new)."""
-    path = Path(path)
-    card = read_card(path)
-    category, version = path.parent.name, path.stem
-    metrics = card.get("metrics") if isinstance(card.get("metrics"), dict) else {}
-    row, created = ModelVersion.objects.get_or_create(
-        category=category, version=version,
-        defaults={"weights_path": str(path), "card": card, "metrics": metrics},
-    )
-    if not created and row.weights_path != str(path):
-        row.weights_path, row.card, row.metrics = str(path), card, metrics
-        row.save(update_fields=["weights_path", "card", "metrics"])
-    return row
-
 
 @dataclass
 class SyncResult:

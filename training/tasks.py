@@ -1,15 +1,14 @@
 """The Celery tasks of the `training` queue: build a dataset, run (or resume) a training run.
 
 With a broker they run on the training worker (`-Q training`, one task at a time, acks_late).
-In the embedded default (settings.GENERATE_IN_PROCESS, the drawing room's switch) the same task
-bodies run in the web process on one background thread, one after another.
+In the embedded default (settings.RUN_TASKS_IN_PROCESS) drawapp.runner runs the same task
+bodies in the web process on its training thread, one after another.
 """
 import json
 import logging
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from training.actions import mark_interrupted_runs, register_model_file
+from training.bookkeeping import mark_interrupted_runs, register_model_file
 from training.models import ERROR_CHARS, LOG_TAIL_CHARS, TrainingDataset, TrainingRun
 
 logger = logging.getLogger(__name__)
@@ -28,31 +27,6 @@ PROGRESS_WRITE_INTERVAL_S = 1.0  # progress rows are written at most this often 
 CANCEL_CHECK_INTERVAL_S = 1.0  # should_stop reads the cancel flag at most this often
 HEARTBEAT_INTERVAL_S = 20.0  # also while no step reports (start-up, validation, export)
 LOG_STEP_EVERY_S = 15.0  # a "step n/N, losses" line in the log tail this often
-
-_in_process_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="training")
-
-
-def enqueue(task, *args) -> None:
-    """Run `task(*args)` on the training worker, or on this process's training thread."""
-    if settings.GENERATE_IN_PROCESS:
-        _in_process_executor.submit(_run_in_process, task, args)
-    else:
-        task.apply_async(args=args, queue=TRAINING_QUEUE)
-
-
-def _run_in_process(task, args) -> None:
-    try:
-        task.run(*args)
-    except Exception:
-        logger.exception("in-process %s%s failed", task.name, args)
-    finally:
-        connections.close_all()  # this thread's connections only
-
-
-def wait_for_in_process_tasks(timeout: float = 120) -> None:
-    """Block until every task queued in this process so far has finished (for tests)."""
-    _in_process_executor.submit(lambda: None).result(timeout=timeout)
-
 
 # Building datasets ----------------------------------------------------------------------------
 

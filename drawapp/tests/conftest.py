@@ -72,5 +72,5 @@ saved_drawing = database_sync_to_async(lambda pk: Drawing.objects.get(pk=pk))
 def embedded(settings):
     """The embedded default, whatever the environment says: in-memory layer, in-process jobs."""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.GENERATE_IN_PROCESS = True
+    settings.RUN_TASKS_IN_PROCESS = True
     return settings

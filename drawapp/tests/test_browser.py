@@ -166,14 +166,14 @@ def test_strokes_survive_a_dropped_line_and_a_reload_and_are_saved_exactly_once(
 
 
 class Mirror:
-    """The page's own copy of the stroke log (draw.js), driven step by step from the test."""
+    """The page's own copy of the stroke log (history.js), driven step by step from the test."""
 
     def __init__(self, driver, base_url):
         self.driver = driver
         driver.get(base_url + "/")
         loaded = driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
-            "import('/static/draw/draw.js').then((m) => { window.mirror = m; done(true); },"
+            "import('/static/draw/history.js').then((m) => { window.mirror = m; done(true); },"
             " (error) => done(String(error)));"
         )
         assert loaded is True, loaded
@@ -206,12 +206,18 @@ class Mirror:
 
 def random_stroke(rng) -> dict:
     points = [[round(rng.random(), 4), round(rng.random(), 4)] for _ in range(rng.randint(1, 4))]
-    return {"type": "stroke", "points": points, "size": rng.choice([3, 8, 16]),
-            "tool": rng.choice(["pen", "pen", "eraser"])}
+    stroke = {"type": "stroke", "points": points, "size": rng.choice([3, 8, 16]),
+              "tool": rng.choice(["pen", "pen", "eraser"])}
+    colour = rng.choice([None, None, "black", "red", "#00ff80"])
+    if colour:
+        stroke["color"] = colour
+    return stroke
 
 
 def as_compared(strokes) -> list:
-    return [(s["points"], float(s["size"]), s["tool"]) for s in strokes]
+    """What shows of each stroke; black is what a stroke without a colour is drawn in."""
+    return [(s["points"], float(s["size"]), s["tool"],
+             s.get("color", "black") if s["tool"] == "pen" else None) for s in strokes]
 
 
 def test_page_copy_of_the_stroke_log_agrees_with_the_server_through_undo_redo_and_reloads(

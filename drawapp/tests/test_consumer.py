@@ -7,7 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from drawapp.actions import apply_message
-from drawapp.consumers import CLOSE_ABUSIVE, CLOSE_FORBIDDEN
+from drawapp.consumers import CLOSE_ABUSIVE, CLOSE_FORBIDDEN, DrawConsumer
 from drawapp.protocol import (
     MAX_ERRORS_BEFORE_CLOSE,
     MAX_MESSAGE_BYTES,
@@ -68,14 +68,25 @@ async def test_socket_from_a_foreign_origin_is_refused(drawing, session_key):
     assert not accepted
 
 
-async def test_stroke_is_saved_before_it_is_acknowledged(drawing, session_key):
+async def test_stroke_is_saved_before_it_is_acknowledged(drawing, session_key, monkeypatch):
+    in_database_when_acked = []  # (acked revision, revision in the database at that moment)
+    send = DrawConsumer.send_json
+
+    async def send_watching_acks(consumer, content):
+        if content["type"] == "ack":
+            saved = await saved_drawing(consumer.drawing_id)
+            in_database_when_acked.append((content["revision"], saved.revision,
+                                           len(saved.strokes)))
+        await send(consumer, content)
+
+    monkeypatch.setattr(DrawConsumer, "send_json", send_watching_acks)
     socket = await connected(drawing.pk, session_key)
     await socket.receive_until("state")
     await socket.send(stroke_message())
-    ack = await socket.receive_until("ack")
-    assert ack == {"type": "ack", "revision": 1}
-    saved = await saved_drawing(drawing.pk)
-    assert saved.revision == 1 and len(saved.strokes) == 1
+    await socket.send(stroke_message(points=((0.5, 0.1), (0.5, 0.9))))
+    assert (await socket.receive_until("ack"))["revision"] == 1
+    assert (await socket.receive_until("ack"))["revision"] == 2
+    assert in_database_when_acked == [(1, 1, 1), (2, 2, 2)]
     await socket.close()
 
 

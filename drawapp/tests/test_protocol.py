@@ -13,8 +13,10 @@ from drawapp.protocol import (
     ProtocolError,
     RateLimiter,
     Stroke,
+    page_protocol,
     parse_client_message,
 )
+from inference.palette import PALETTE
 
 
 def parse(obj):
@@ -70,6 +72,12 @@ def test_commands_and_category_are_parsed():
         (stroke(size=MAX_BRUSH_SIZE + 1), "bad_size"),
         (stroke(size="big"), "bad_value"),
         (stroke(tool="spray"), "bad_tool"),
+        (stroke(color="rainbow"), "bad_color"),
+        (stroke(color="#12345"), "bad_color"),
+        (stroke(color="#12345g"), "bad_color"),
+        (stroke(color="red "), "bad_color"),
+        (stroke(color=None), "bad_color"),
+        (stroke(color=[255, 0, 0]), "bad_color"),
         ("[" * 100000 + "]" * 100000, "too_big"),
         ("[" * 5000 + "]" * 5000, "bad_json"),
     ],
@@ -100,6 +108,31 @@ def test_binary_frame_is_refused():
 def test_pen_is_the_default_tool():
     message = parse({"type": "stroke", "points": [[0.3, 0.3]], "size": 3})
     assert message.tool == "pen"
+
+
+def test_stroke_without_a_colour_is_black_and_saved_as_before_crayons():
+    message = parse({"type": "stroke", "points": [[0.3, 0.3]], "size": 3, "tool": "pen"})
+    assert message.color == "black"
+    assert message.as_json() == {"points": [[0.3, 0.3]], "size": 3.0, "tool": "pen"}
+
+
+@pytest.mark.parametrize(("color", "saved"), [("red", "red"), ("#A0b1C2", "#a0b1c2")])
+def test_crayon_colour_is_kept_with_the_stroke(color, saved):
+    message = parse({"type": "stroke", "points": [[0.3, 0.3]], "size": 3, "color": color})
+    assert message.as_json()["color"] == saved
+
+
+def test_eraser_strokes_carry_no_colour():
+    message = parse({"type": "stroke", "points": [[0.3, 0.3]], "size": 3, "tool": "eraser",
+                     "color": "blue"})
+    assert "color" not in message.as_json()
+
+
+def test_page_gets_every_palette_colour_as_hex():
+    limits = page_protocol()
+    assert list(limits["palette"]) == list(PALETTE)
+    assert limits["palette"]["black"] == "#{:02x}{:02x}{:02x}".format(*PALETTE["black"])
+    assert limits["default_color"] == "black"
 
 
 def test_rate_limiter_allows_a_burst_then_refuses_then_refills():

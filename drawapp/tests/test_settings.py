@@ -1,12 +1,17 @@
 """Settings from the environment: SQLite, by default or by URL, keeps connections and uses WAL;
-PostgreSQL URLs keep connections too; DB_CONN_MAX_AGE=0 closes them after each use; HTTPS=1
-makes `check --deploy` clean behind a TLS proxy."""
+PostgreSQL URLs keep connections too; DB_CONN_MAX_AGE=0 closes them after each use; yes/no
+words are read strictly; reading the settings makes no folders; HTTPS=1 makes `check --deploy`
+clean behind a TLS proxy."""
 import json
 import os
 import secrets
 import subprocess
 import sys
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from drawapp.env import env_bool
 from drawapp.processes import ROOT
 
 SHOW_DATABASE = (
@@ -56,14 +61,14 @@ def deploy_check(tmp_path, **env) -> subprocess.CompletedProcess:
 
 def test_embedded_sqlite_keeps_connections_in_wal_mode(tmp_path):
     database = database_settings(tmp_path)
-    assert database["engine"] == "django.db.backends.sqlite3"
+    assert database["engine"] == "drawapp.sqlite"
     assert database["age"] == 60
     assert "journal_mode=WAL" in database["options"]["init_command"]
 
 
 def test_sqlite_url_gets_the_same_options_as_the_default(tmp_path):
     database = database_settings(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    assert database["engine"] == "django.db.backends.sqlite3"
+    assert database["engine"] == "drawapp.sqlite"
     assert database["age"] == 60
     assert "journal_mode=WAL" in database["options"]["init_command"]
 
@@ -77,6 +82,33 @@ def test_postgres_url_keeps_connections_without_sqlite_options(tmp_path):
 
 def test_conn_max_age_zero_closes_connections_after_use(tmp_path):
     assert database_settings(tmp_path, DB_CONN_MAX_AGE="0")["age"] == 0
+
+
+def test_reading_the_settings_makes_no_folder_and_the_first_connection_makes_the_databases(
+        tmp_path):
+    var = tmp_path / "var"
+    database_settings(var)
+    assert not var.exists()
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "drawapp.settings",
+                   "DJANGO_DEBUG": "1", "VAR_DIR": str(var)}
+    environment.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-c", "import django; django.setup(); "
+                    "from django.db import connection; connection.ensure_connection()"],
+                   cwd=ROOT, env=environment, check=True, timeout=60)
+    assert (var / "db.sqlite3").is_file()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", True), (" Yes ", True), ("on", True),
+                                                 ("0", False), ("false", False), ("", False)])
+def test_yes_and_no_words_are_read(monkeypatch, value, expected):
+    monkeypatch.setenv("SOME_SWITCH", value)
+    assert env_bool("SOME_SWITCH", False) is expected
+
+
+def test_a_yes_no_setting_with_a_typo_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("DJANGO_DEBUG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG='ture' is neither yes nor no"):
+        env_bool("DJANGO_DEBUG")
 
 
 def test_check_deploy_is_clean_with_https_on(tmp_path):

@@ -1,7 +1,11 @@
 """The drawing pages: starting a drawing, owning it, and nobody else seeing it."""
+import json
+import re
+
 import pytest
 from django.test import Client
 
+from drawapp import protocol
 from drawapp.models import Drawing
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +27,17 @@ def test_owner_sees_the_canvas_page_with_its_state(client):
     assert page.context["ws_path"] == f"/ws/draw/{drawing.pk}/"
     assert page.context["initial_state"]["id"] == str(drawing.pk)
     assert b'id="drawing-state"' in page.content
+
+
+def test_canvas_page_reads_the_stroke_limits_from_the_protocol_module(client):
+    client.get("/draw/")
+    page = client.get(f"/draw/{Drawing.objects.get().pk}/").content.decode()
+    found = re.search(r'<script id="drawing-protocol" type="application/json">(.*?)</script>', page)
+    limits = json.loads(found.group(1))
+    assert limits["max_points_per_stroke"] == protocol.MAX_POINTS_PER_STROKE
+    assert limits["max_messages_per_second"] == protocol.MAX_MESSAGES_PER_SECOND
+    assert limits["message_burst"] == protocol.MESSAGE_BURST
+    assert limits["tools"] == list(protocol.TOOLS)
 
 
 def test_another_browser_gets_not_found_for_someone_elses_drawing(client):

@@ -2,8 +2,9 @@
 
 Views, consumers, admin actions and management commands all call these, so a change and its
 side effects (XP, streaks, badges and their pop-ups) happen in one place. One module per
-subject: classrooms (teachers, classes, kids, PINs), progress (XP, streaks), artworks (keep,
-titles, review, stars) and challenges; the names are re-exported here for callers.
+subject: classrooms (teachers, classes, kids), signin (PIN checks, lockouts, sign-in alerts),
+progress (XP, streaks), artworks (keep, titles, review, stars) and challenges; the names are
+re-exported here for callers.
 """
 from .artworks import (
     REVIEW_ACTIONS,
@@ -19,14 +20,10 @@ from .challenges import can_pick_winner, do_create_challenge, do_enter_challenge
 from .classrooms import (
     MAX_KIDS_PER_CLASS,
     NewPin,
-    PinCheck,
     can_curate,
     do_add_kids,
-    do_check_pin,
     do_create_classroom,
     do_create_teacher,
-    do_reset_pin,
-    do_unlock_kid,
     do_update_classroom_settings,
 )
 from .errors import Conflict, GalleryError, NotAllowed
@@ -40,13 +37,22 @@ from .progress import (
     XP_WIN,
     do_record_drawing_activity,
 )
+from .signin import (
+    PinCheck,
+    do_alert_device_stopped,
+    do_check_pin,
+    do_reset_pin,
+    do_resolve_alert,
+    do_unlock_kid,
+)
 
 __all__ = [
     "MAX_KIDS_PER_CLASS", "REVIEW_ACTIONS", "XP_DRAWING_MAX", "XP_ENTER", "XP_FEATURED",
     "XP_KEEP", "XP_PER_STROKE", "XP_STAR_RECEIVED", "XP_WIN", "Conflict", "GalleryError",
     "NewPin", "NotAllowed", "PinCheck", "can_curate", "can_pick_winner", "clean_title",
-    "do_add_artwork", "do_add_kids", "do_check_pin", "do_create_challenge",
-    "do_create_classroom", "do_create_teacher", "do_enter_challenge", "do_keep_artwork",
-    "do_pick_winner", "do_record_drawing_activity", "do_reset_pin", "do_review_artwork",
-    "do_set_title", "do_star", "do_unlock_kid", "do_update_classroom_settings", "png_bytes",
+    "do_add_artwork", "do_add_kids", "do_alert_device_stopped", "do_check_pin",
+    "do_create_challenge", "do_create_classroom", "do_create_teacher", "do_enter_challenge",
+    "do_keep_artwork", "do_pick_winner", "do_record_drawing_activity", "do_reset_pin",
+    "do_resolve_alert", "do_review_artwork", "do_set_title", "do_star", "do_unlock_kid",
+    "do_update_classroom_settings", "png_bytes",
 ]

@@ -61,21 +61,34 @@ def do_enter_challenge(kid: KidProfile, challenge: Challenge, artwork: Artwork,
 
 
 def can_pick_winner(user, entry: ChallengeEntry) -> bool:
-    """Admins pick anywhere; a teacher picks among their own class's entries."""
-    if user and user.is_superuser:
+    """Staff who may change entries crown the winner of any challenge; a class challenge's own
+    teacher crowns its winner. No teacher crowns a challenge for everyone."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff and user.has_perm("gallery.change_challengeentry"):
         return True
-    return entry.artwork.classroom.is_taught_by(user)
+    classroom = entry.challenge.classroom
+    return classroom is not None and classroom.is_taught_by(user)
 
 
 def do_pick_winner(entry: ChallengeEntry, by_user) -> ChallengeEntry:
+    """Crown the one winner of the entry's challenge (crowning the same entry again is a no-op)."""
     if not can_pick_winner(by_user, entry):
+        if entry.challenge.classroom_id is None:
+            raise NotAllowed("staff_only", "Only the site's staff pick the winner of a "
+                                           "challenge for everyone.")
         raise NotAllowed("not_your_class", "Only this class's teacher can pick winners.")
     if entry.artwork.status != Artwork.Status.APPROVED:
         raise GalleryError("not_approved", "Approve the picture before it can win.")
     with transaction.atomic():
-        entry = ChallengeEntry.objects.select_for_update().select_related("kid").get(pk=entry.pk)
+        # The challenge's row is the lock: two crownings at once cannot both find no winner.
+        Challenge.objects.select_for_update().get(pk=entry.challenge_id)
+        entry = ChallengeEntry.objects.select_related("kid").get(pk=entry.pk)
         if entry.is_winner:
             return entry
+        if ChallengeEntry.objects.filter(challenge_id=entry.challenge_id,
+                                         is_winner=True).exists():
+            raise Conflict("has_winner", "This challenge already has a winner.")
         entry.is_winner = True
         entry.save(update_fields=["is_winner"])
         add_xp(entry.kid, XP_WIN)

@@ -1,15 +1,13 @@
-"""Teachers, classrooms and their kids: creating them, class settings, PINs and signing in."""
+"""Teachers, classrooms and their kids: creating them, class settings, and each kid's first PIN."""
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from ..models import Classroom, KidProfile, Teacher, new_join_code
 from ..names import KidNameError, parse_kid_name
-from ..pins import LOCKOUT_MINUTES, MAX_WRONG_PINS, hash_pin, pin_matches, random_pin
+from ..pins import hash_pin, random_pin
 from .errors import Conflict, GalleryError, NotAllowed
 
 MAX_KIDS_PER_CLASS = 60
@@ -101,53 +99,3 @@ def do_add_kids(classroom: Classroom, by_user, names: list[tuple[str, str]]) -> 
             )
             added.append(NewPin(kid, pictures))
     return added
-
-
-def do_reset_pin(kid: KidProfile, by_user) -> NewPin:
-    """A new random PIN for a kid who forgot theirs; also lifts a lockout."""
-    require_teacher_of(kid.classroom, by_user)
-    pictures = random_pin()
-    kid.pin_hash = hash_pin(pictures)
-    kid.failed_pin_attempts = 0
-    kid.locked_until = None
-    kid.save(update_fields=["pin_hash", "failed_pin_attempts", "locked_until"])
-    return NewPin(kid, pictures)
-
-
-def do_unlock_kid(kid: KidProfile, by_user) -> KidProfile:
-    require_teacher_of(kid.classroom, by_user)
-    kid.failed_pin_attempts = 0
-    kid.locked_until = None
-    kid.save(update_fields=["failed_pin_attempts", "locked_until"])
-    return kid
-
-
-@dataclass(frozen=True)
-class PinCheck:
-    ok: bool
-    locked: bool = False
-    tries_left: int = 0
-
-
-def do_check_pin(kid: KidProfile, picture_ids, now=None) -> PinCheck:
-    """Check a sign-in attempt. Wrong PINs count per kid; the MAX_WRONG_PINS-th locks the kid
-    out for LOCKOUT_MINUTES (or until the teacher helps)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        kid = KidProfile.objects.select_for_update().get(pk=kid.pk)
-        if kid.is_locked(now):
-            return PinCheck(ok=False, locked=True)
-        if pin_matches(picture_ids, kid.pin_hash):
-            if kid.failed_pin_attempts or kid.locked_until:
-                kid.failed_pin_attempts = 0
-                kid.locked_until = None
-                kid.save(update_fields=["failed_pin_attempts", "locked_until"])
-            return PinCheck(ok=True)
-        kid.failed_pin_attempts += 1
-        if kid.failed_pin_attempts >= MAX_WRONG_PINS:
-            kid.failed_pin_attempts = 0
-            kid.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            kid.save(update_fields=["failed_pin_attempts", "locked_until"])
-            return PinCheck(ok=False, locked=True)
-        kid.save(update_fields=["failed_pin_attempts"])
-        return PinCheck(ok=False, tries_left=MAX_WRONG_PINS - kid.failed_pin_attempts)

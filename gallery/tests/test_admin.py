@@ -8,6 +8,8 @@ from django.utils import timezone
 from gallery.actions import do_create_challenge, do_enter_challenge
 from gallery.models import Artwork, ChallengeEntry
 
+from .conftest import text
+
 pytestmark = pytest.mark.django_db
 
 
@@ -50,3 +52,24 @@ def test_admin_picks_challenge_winners_through_the_action(cast, admin_client, ad
                       {"action": "pick_as_winners", "_selected_action": [entry.pk]})
     assert ChallengeEntry.objects.get(pk=entry.pk).is_winner
     assert cast.kid.awarded_badges.filter(badge__slug="challenge-winner").exists()
+
+
+def test_an_admin_action_that_may_not_happen_is_a_message_not_a_500(cast, client,
+                                                                     django_user_model):
+    from django.contrib.auth.models import Permission
+
+    helper = django_user_model.objects.create_user("helper", password="pw", is_staff=True)
+    helper.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_artwork", "change_artwork"]))
+    client.force_login(helper)
+    artwork = cast.art(cast.kid, status=Artwork.Status.PENDING)
+    for action in ("approve", "feature", "hide"):
+        response = client.post(reverse("admin:gallery_artwork_changelist"),
+                               {"action": action, "_selected_action": [artwork.pk]},
+                               follow=True)
+        assert response.status_code == 200
+        page = text(response)
+        assert "Only this class's teacher can do that." in page
+        assert f"{action.capitalize()}: 0 of 1 pictures." in page
+    artwork.refresh_from_db()
+    assert artwork.status == Artwork.Status.PENDING and not artwork.featured

@@ -8,6 +8,7 @@ from drawapp.tests.browser import BROWSER_TEST_MARKS, Page, line
 from gallery.actions import do_add_kids, do_create_classroom
 from gallery.models import Artwork, AwardedBadge
 from gallery.pins import hash_pin
+from inference.palette import PALETTE
 
 from .conftest import make_teacher
 
@@ -55,6 +56,7 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     # Draws, waits for the picture, keeps it; the first badge pops up on the drawing page.
     page.open_new_drawing(base_url)
     page.wait_for_body("kidSocket", "open")
+    page.click("crayon-red")
     page.draw_with_mouse(SMILE)
     page.wait_for_picture_of(1)
     page.find("keep").click()
@@ -102,5 +104,11 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     card.click()
     replay = page.find("replay")
     page.wait_until(lambda: replay.get_attribute("data-state") == "done", "the replay to end")
+    replayed = browser.execute_script(
+        "const canvas = arguments[0].querySelector('canvas');"
+        "const side = canvas.width;"
+        "return Array.from(canvas.getContext('2d').getImageData("
+        "Math.round(0.5 * side), Math.round(0.6 * side), 1, 1).data.slice(0, 3));", replay)
+    assert replayed == list(PALETTE["red"])  # the replay draws the crayon's colour
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=badge-popup]")  # seen once
     assert page.console_errors() == []

@@ -182,13 +182,73 @@ def test_a_winner_must_be_approved_first(cast):
         do_pick_winner(entry, cast.teacher.user)
 
 
-def test_in_an_everyone_challenge_each_teacher_picks_among_their_own_kids(cast, admin_user):
-    everyone = do_create_challenge(admin_user, classroom=None, prompt="All", category="",
-                                   starts=TODAY(), ends=TODAY())
+def everyone_challenge(admin_user) -> Challenge:
+    return do_create_challenge(admin_user, classroom=None, prompt="All", category="",
+                               starts=TODAY(), ends=TODAY())
+
+
+@pytest.mark.parametrize("who", ["teacher", "other_teacher", "kid", "outsider"])
+def test_no_teacher_or_kid_crowns_the_winner_of_a_challenge_for_everyone(cast, admin_user, who):
+    everyone = everyone_challenge(admin_user)
     theirs = do_enter_challenge(cast.outsider, everyone, cast.art(cast.outsider))
+    url = reverse("gallery:challenge-winner", args=[everyone.pk, theirs.pk])
+    response = cast.client(who).post(url)
+    assert response.status_code == 403
+    assert not ChallengeEntry.objects.filter(is_winner=True).exists()
+    if who == "other_teacher":  # the entry's own teacher, told why
+        assert "Only the site's staff pick the winner" in text(response)
+
+
+def test_staff_who_may_change_entries_crown_a_challenge_for_everyone(cast, admin_user,
+                                                                     django_user_model):
+    from django.contrib.auth.models import Permission
+
+    everyone = everyone_challenge(admin_user)
+    entry = do_enter_challenge(cast.outsider, everyone, cast.art(cast.outsider))
+    staff = django_user_model.objects.create_user("judge", password="pw", is_staff=True)
     with pytest.raises(NotAllowed):
-        do_pick_winner(theirs, cast.teacher.user)
-    assert do_pick_winner(theirs, cast.other_teacher.user).is_winner
+        do_pick_winner(entry, staff)
+    staff.user_permissions.add(Permission.objects.get(codename="change_challengeentry"))
+    staff = django_user_model.objects.get(pk=staff.pk)  # permissions are cached per object
+    assert do_pick_winner(entry, staff).is_winner
+
+
+@pytest.mark.parametrize("challenge_of", ["class", "everyone"])
+def test_a_challenge_has_one_winner(cast, admin_user, challenge_of):
+    if challenge_of == "class":
+        challenge, crowner = class_challenge(cast), cast.teacher.user
+    else:
+        challenge, crowner = everyone_challenge(admin_user), admin_user
+    first = do_enter_challenge(cast.kid, challenge, cast.art(cast.kid))
+    second = do_enter_challenge(cast.classmate, challenge, cast.art(cast.classmate))
+    do_pick_winner(first, crowner)
+    assert do_pick_winner(first, crowner).is_winner  # crowning the winner again changes nothing
+    with pytest.raises(Conflict, match="already has a winner"):
+        do_pick_winner(second, crowner)
+    assert list(challenge.entries.filter(is_winner=True)) == [first]
+    assert cast.kid.awarded_badges.filter(badge__slug="challenge-winner").count() == 1
+
+
+def test_the_database_refuses_a_second_winner(cast):
+    from django.db import IntegrityError, transaction
+
+    challenge = class_challenge(cast)
+    first = do_enter_challenge(cast.kid, challenge, cast.art(cast.kid))
+    second = do_enter_challenge(cast.classmate, challenge, cast.art(cast.classmate))
+    ChallengeEntry.objects.filter(pk=first.pk).update(is_winner=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChallengeEntry.objects.filter(pk=second.pk).update(is_winner=True)
+
+
+def test_once_crowned_no_winner_buttons_are_offered(cast):
+    challenge = class_challenge(cast)
+    first = do_enter_challenge(cast.kid, challenge, cast.art(cast.kid))
+    second = do_enter_challenge(cast.classmate, challenge, cast.art(cast.classmate))
+    page = cast.client("teacher").get(reverse("gallery:challenge", args=[challenge.pk]))
+    assert f'data-testid="pick-winner-{second.pk}"' in page.content.decode()
+    do_pick_winner(first, cast.teacher.user)
+    page = cast.client("teacher").get(reverse("gallery:challenge", args=[challenge.pk]))
+    assert "pick-winner-" not in page.content.decode()
 
 
 def test_entering_twice_at_once_is_a_conflict(cast):

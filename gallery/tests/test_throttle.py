@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from gallery import throttle
-from gallery.throttle import DAY, Guard, Limit, address_of, in_minutes
+from gallery.throttle import DAY, Guard, Limit, address_of, in_minutes, let_try_again
 
 LIMIT = Limit("test", free_failures=3, first_lockout=60, longest_lockout=300, forget_after=DAY)
 
@@ -24,7 +24,7 @@ def test_free_wrong_tries_then_each_wrong_try_after_a_lockout_locks_again_for_lo
     for _ in range(LIMIT.free_failures - 1):
         assert not guard().attempt("maya").refused
     third = guard().attempt("maya")
-    assert not third.refused and third.locked == ["test"]
+    assert not third.refused and third.locked == guard().keys
     assert guard().attempt("maya").wait == 60
     clock.advance(61)
     assert not guard().attempt("leo").refused  # one more try after waiting, not a fresh set
@@ -41,7 +41,7 @@ def test_a_right_try_forgives_its_target_and_lifts_the_lockout_it_started(clock)
     assert guard().locked_for() == 60
     right.succeeded()
     assert guard().locked_for() == 0
-    assert guard().attempt("maya").locked == ["test"]  # maya's two wrong tries still count
+    assert guard().attempt("maya").locked  # maya's two wrong tries still count
 
 
 def test_a_right_try_on_ones_own_target_does_not_forgive_tries_on_others(clock):
@@ -49,7 +49,7 @@ def test_a_right_try_on_ones_own_target_does_not_forgive_tries_on_others(clock):
         guard().attempt("victim")
     for _ in range(5):
         guard().attempt("me").succeeded()
-    assert guard().attempt("victim").locked == ["test"]
+    assert guard().attempt("victim").locked
     assert guard().attempt("me").refused
 
 
@@ -131,11 +131,15 @@ def test_wrong_tries_are_forgotten_after_a_quiet_spell():
     assert not Guard([(quick, "10.0.0.1")]).attempt("maya").locked
 
 
-def test_forget_clears_every_client_of_a_guard(clock):
-    for _ in range(LIMIT.free_failures):
-        guard().attempt("maya")
-    guard().forget()
+def test_a_stopped_client_can_be_let_try_again_by_its_key(clock):
+    for _ in range(LIMIT.free_failures - 1):
+        guard("10.0.0.2").attempt("maya")
+    stopped = [attempt.locked for attempt in (guard().attempt("maya"), guard().attempt("maya"),
+                                              guard().attempt("maya"))]
+    assert stopped == [[], [], guard().keys]
+    let_try_again(stopped[-1])
     assert guard().locked_for() == 0 and not guard().attempt("maya").refused
+    assert guard("10.0.0.2").attempt("maya").locked  # other clients keep their count
 
 
 @pytest.mark.parametrize("remote, client", [
@@ -167,5 +171,6 @@ def test_throttles_hold_across_processes_in_redis(settings):
     limit = Limit("redis", free_failures=5, first_lockout=60, longest_lockout=60,
                   forget_after=60)
     assert tries_let_through_at_once(limit, 20) == limit.free_failures
-    assert 0 < Guard([(limit, "10.0.0.9")]).locked_for() <= 60
-    Guard([(limit, "10.0.0.9")]).forget()
+    redis_guard = Guard([(limit, "10.0.0.9")])
+    assert 0 < redis_guard.locked_for() <= 60
+    let_try_again(redis_guard.keys)

@@ -5,6 +5,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from inference.palette import DEFAULT_COLOR, hex_palette
+from inference.rasterize import STROKE_SIZE_UNITS
+
 from ..access import kid_of, kid_required, refuse, teacher_of, visible_artworks, wants_json
 from ..actions import GalleryError, do_set_title, do_star
 from ..forms import TitleForm
@@ -64,7 +67,9 @@ def artwork(request, pk):
         "art": art, "kid": kid, "is_owner": is_owner, "is_teacher": is_teacher,
         "teacher": teacher_of(request.user), "can_star": can_star,
         "title_form": TitleForm(initial={"title": art.title}) if is_owner else None,
-        "replay": {"strokes": art.strokes, "picture": art.picture.url, "sketch": art.sketch.url},
+        "replay": {"strokes": art.strokes, "picture": art.picture.url, "sketch": art.sketch.url,
+                   "palette": hex_palette(), "default_color": DEFAULT_COLOR,
+                   "stroke_size_units": STROKE_SIZE_UNITS},
     })
 
 

@@ -64,8 +64,9 @@ def challenge(request, pk):
     chosen = get_object_or_404(challenges, pk=pk)
     kid = kid_of(request.user)
     entries = list(_visible_entries(request.user, chosen))
+    crowned = chosen.entries.filter(is_winner=True).exists()
     for entry in entries:
-        entry.can_pick = not entry.is_winner and can_pick_winner(request.user, entry)
+        entry.can_pick = not crowned and can_pick_winner(request.user, entry)
     my_entry = kid and chosen.entries.filter(kid=kid).first()
     enter_form = None
     if kid is not None and my_entry is None and chosen.is_open():
@@ -99,7 +100,7 @@ def chosen_url(challenge) -> str:
 
 @require_POST
 def pick_winner(request, pk, entry_id):
-    entry = ChallengeEntry.objects.select_related("artwork__classroom", "challenge").filter(
+    entry = ChallengeEntry.objects.select_related("artwork", "challenge__classroom").filter(
         pk=entry_id, challenge_id=pk
     ).first()
     if entry is None:

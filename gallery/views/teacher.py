@@ -17,6 +17,7 @@ from ..actions import (
     do_create_classroom,
     do_create_teacher,
     do_reset_pin,
+    do_resolve_alert,
     do_review_artwork,
     do_unlock_kid,
     do_update_classroom_settings,
@@ -29,12 +30,13 @@ from ..forms import (
     RosterForm,
     TeacherSignUpForm,
 )
-from ..models import Artwork, Classroom, KidProfile
+from ..models import Artwork, Classroom, KidProfile, SignInAlert
 from ..passwords import ThrottledAuthenticationForm
 from ..pins import pin_pictures
 
 NEW_PINS_KEY = "gallery_new_pins"
 RECENTLY_APPROVED = 24
+ALERTS_SHOWN = 10
 
 
 class TeacherLoginView(LoginView):
@@ -89,6 +91,8 @@ def _class_page(request, classroom, *, roster_form=None, settings_form=None, sta
         "settings_form": settings_form or ClassroomSettingsForm(instance=classroom),
         "pending_count": classroom.artworks.filter(status=Artwork.Status.PENDING).count(),
         "challenges": classroom.challenges.all()[:10],
+        "alerts": classroom.sign_in_alerts.filter(resolved_at__isnull=True)
+                  .select_related("kid")[:ALERTS_SHOWN],
     }, status=status)
 
 
@@ -154,6 +158,27 @@ def unlock_kid(request, classroom_id, kid_id):
     kid = get_object_or_404(KidProfile, pk=kid_id, classroom=classroom)
     do_unlock_kid(kid, request.user)
     messages.success(request, f"{kid.display_name} can try again now.")
+    return redirect("gallery:teacher-class", classroom_id=classroom.pk)
+
+
+@require_POST
+@teacher_required
+def resolve_alert(request, classroom_id, alert_id):
+    """The teacher deals with a sign-in alert: let the kid or device in, or put it away."""
+    classroom = _own_classroom(request, classroom_id)
+    alert = get_object_or_404(SignInAlert, pk=alert_id, classroom=classroom)
+    let_in = request.POST.get("let_in") == "1"
+    try:
+        do_resolve_alert(alert, request.user, let_in=let_in)
+    except GalleryError as error:
+        messages.info(request, error.message)
+    else:
+        if let_in and alert.kid is not None:
+            messages.success(request, f"{alert.kid.display_name} can try again now.")
+        elif let_in:
+            messages.success(request, "That device can try again now.")
+        else:
+            messages.success(request, "Alert put away.")
     return redirect("gallery:teacher-class", classroom_id=classroom.pk)
 
 

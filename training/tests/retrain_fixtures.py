@@ -2,7 +2,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from training.tasks import wait_for_in_process_tasks
+from drawapp.runner import wait_until_idle
 from training.tests.tiny_runs import one_torch_thread
 
 
@@ -15,10 +15,10 @@ def retrain_dirs(settings, tmp_path, models_dir):
     settings.TRAINING_SOURCES_DIR = tmp_path / "sources"
     settings.TRAINING_SOURCES_DIR.mkdir()
     settings.TRAINING_UPLOADS_DIR = tmp_path / "uploads"
-    settings.GENERATE_IN_PROCESS = True
+    settings.RUN_TASKS_IN_PROCESS = True
     with one_torch_thread():
         yield settings
-        wait_for_in_process_tasks()  # nothing may run on once the folders are gone
+        wait_until_idle()  # nothing may run on once the folders are gone
 
 
 def _user(django_user_model, username, *, staff=True, retrain=False, superuser=False):

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from drawapp.runner import wait_until_idle
 from training.models import TrainingDataset
-from training.tasks import wait_for_in_process_tasks
 
 from .retrain_cast import photo_bytes, photos_zip, write_photo_folder, zip_of
 
@@ -45,7 +45,7 @@ def test_good_zip_is_kept_privately_and_built_into_a_dataset(trainer_client, ret
     kept = files_under(retrain_dirs.TRAINING_UPLOADS_DIR)
     assert kept == [dataset.source_path]
     assert not files_under(retrain_dirs.MEDIA_ROOT)  # never public media
-    wait_for_in_process_tasks()
+    wait_until_idle()
     dataset.refresh_from_db()
     assert dataset.status == "ready", dataset.error
     assert (dataset.train_pairs + dataset.val_pairs, dataset.edge_method) == (4, "canny")
@@ -135,7 +135,7 @@ def test_server_folder_dataset_is_built_by_the_build_action(trainer_client, retr
     response = trainer_client.post(CHANGELIST_URL, {"action": "build_selected",
                                                     "_selected_action": [dataset.pk]})
     assert response.status_code == 302
-    wait_for_in_process_tasks()
+    wait_until_idle()
 
     dataset.refresh_from_db()
     assert dataset.status == "ready", dataset.error
@@ -150,7 +150,7 @@ def test_failed_build_shows_why_on_the_dataset_page(trainer_client, retrain_dirs
     (folder / "b.txt").write_text("notes")
     trainer_client.post(ADD_URL, {"name": "broken", "category": "panda", "edges": "canny",
                                   "folder": "broken", "build_now": "on"})
-    wait_for_in_process_tasks()
+    wait_until_idle()
 
     dataset = TrainingDataset.objects.get()
     assert dataset.status == "failed"

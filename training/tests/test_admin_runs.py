@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from training import tasks
+from drawapp.runner import wait_until_idle
+from training import actions, tasks
 from training.models import ModelVersion, TrainingRun
-from training.tasks import run_training, wait_for_in_process_tasks
+from training.tasks import run_training
 
 from .retrain_cast import ready_dataset, retrain_form
 
@@ -68,7 +69,7 @@ def test_retrain_form_starts_a_run_that_ends_as_a_candidate_version(trainer_clie
     assert response.status_code == 302 and response["Location"] == run_url("change", run)
     assert run.config["generator_args"] == {"ngf": 4, "n_blocks": 1}
     assert (run.config["steps"], run.config["image_size"], run.config["jitter"]) == (6, 64, False)
-    wait_for_in_process_tasks()
+    wait_until_idle()
     run.refresh_from_db()
     assert run.status == "succeeded", run.error
     assert (run.step, run.total_steps) == (6, 6)
@@ -87,7 +88,7 @@ def test_retrain_form_starts_a_run_that_ends_as_a_candidate_version(trainer_clie
 def test_run_page_shows_progress_losses_pictures_and_log(trainer_client, retrain_dirs):
     dataset = ready_dataset(retrain_dirs)
     trainer_client.post(RETRAIN_URL, retrain_form(dataset))
-    wait_for_in_process_tasks()
+    wait_until_idle()
     run = TrainingRun.objects.get()
 
     page = trainer_client.get(run_url("change", run)).content.decode()
@@ -120,7 +121,7 @@ def test_cancel_stops_after_the_step_keeping_the_checkpoint_and_resume_finishes(
 
     response = trainer_client.post(run_url("cancel", run))
     step_gate["go"].set()
-    wait_for_in_process_tasks()
+    wait_until_idle()
 
     assert response.status_code == 302
     run.refresh_from_db()
@@ -131,7 +132,7 @@ def test_cancel_stops_after_the_step_keeping_the_checkpoint_and_resume_finishes(
     assert "Resume from checkpoint" in trainer_client.get(run_url("change", run)).content.decode()
 
     trainer_client.post(run_url("resume", run))
-    wait_for_in_process_tasks()
+    wait_until_idle()
 
     run.refresh_from_db()
     assert (run.status, run.step, run.attempt) == ("succeeded", 8, 2), run.error
@@ -144,7 +145,7 @@ def test_cancel_stops_after_the_step_keeping_the_checkpoint_and_resume_finishes(
 def test_cancelling_a_queued_run_ends_it_before_any_training(trainer_client, retrain_dirs,
                                                             monkeypatch):
     held = []  # the queue, with no worker taking from it yet
-    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: held.append((task, args)))
+    monkeypatch.setattr(actions, "run_task", lambda task, args, queue: held.append((task, args)))
     dataset = ready_dataset(retrain_dirs)
     trainer_client.post(RETRAIN_URL, retrain_form(dataset))
     run = TrainingRun.objects.get()
@@ -209,7 +210,7 @@ def test_a_dataset_that_is_not_built_cannot_be_trained(trainer_client, retrain_d
 def test_with_a_broker_the_run_is_sent_to_the_training_queue(trainer_client, retrain_dirs,
                                                              monkeypatch,
                                                              django_capture_on_commit_callbacks):
-    retrain_dirs.GENERATE_IN_PROCESS = False
+    retrain_dirs.RUN_TASKS_IN_PROCESS = False
     sent = []
     monkeypatch.setattr(run_training, "apply_async",
                         lambda args, queue: sent.append((args, queue)))

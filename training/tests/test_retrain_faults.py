@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from drawapp.runner import wait_until_idle
 from training import tasks
 from training.actions import HEARTBEAT_TIMEOUT_S, mark_interrupted_runs
 from training.models import TrainingRun
-from training.tasks import RunSession, run_training, wait_for_in_process_tasks
+from training.tasks import RunSession, run_training
 
 from .retrain_cast import ready_dataset, retrain_form
 
@@ -49,7 +50,7 @@ def test_a_worker_that_dies_leaves_an_interrupted_run_that_resumes_from_its_chec
     monkeypatch.setattr(RunSession, "progress", dies_at_step_5)
     dataset = ready_dataset(retrain_dirs)
     trainer_client.post(RETRAIN_URL, retrain_form(dataset, steps=8, checkpoint_every=2))
-    wait_for_in_process_tasks()
+    wait_until_idle()
     run = TrainingRun.objects.get()
     assert run.status == "running"  # nobody was left to say otherwise
 
@@ -64,7 +65,7 @@ def test_a_worker_that_dies_leaves_an_interrupted_run_that_resumes_from_its_chec
     assert "Interrupted (worker stopped)" in page and "Resume from checkpoint" in page
 
     trainer_client.post(run_url("resume", run))
-    wait_for_in_process_tasks()
+    wait_until_idle()
 
     run.refresh_from_db()
     assert (run.status, run.step) == ("succeeded", 8), run.error
@@ -113,7 +114,7 @@ def test_a_failed_run_keeps_and_shows_its_error(trainer_client, retrain_dirs):
     shutil.rmtree(dataset.dataset_dir)  # someone deleted the dataset's folder on the server
 
     trainer_client.post(RETRAIN_URL, retrain_form(dataset))
-    wait_for_in_process_tasks()
+    wait_until_idle()
 
     run = TrainingRun.objects.get()
     assert run.status == "failed"
@@ -170,7 +171,7 @@ def test_the_heartbeat_goes_on_while_no_step_reports(trainer_client, retrain_dir
 
     monkeypatch.setattr(RunSession, "progress", slow_step_2)
     trainer_client.post(RETRAIN_URL, retrain_form(ready_dataset(retrain_dirs), steps=3))
-    wait_for_in_process_tasks()
+    wait_until_idle()
 
     assert TrainingRun.objects.get().status == "succeeded"
     assert beats[1] > beats[0]

@@ -1,0 +1,100 @@
+"""Run background work: on its Celery queue, or in this process on one thread per kind of work.
+
+With a broker (settings.RUN_TASKS_IN_PROCESS off) a task goes to the named queue and a worker
+runs it. In the embedded default the same task body runs here instead, on a thread of its own
+per kind of work (the part of the queue name before the first dot: every `gen.<category>`
+queue shares the "gen" thread, retrains have the "training" thread), so a retrain never holds
+up pictures and jobs of one kind run one at a time, in order.
+"""
+import asyncio
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import async_to_sync, sync_to_async
+from django.conf import settings
+from django.db import connections
+
+log = logging.getLogger(__name__)
+
+# How long a job waits to hand something to the event loop that queued it (an in-memory channel
+# layer lives on that loop); a loop that has stopped is not waited for.
+LOOP_HANDOFF_TIMEOUT_S = 10
+
+_executors: dict[str, ThreadPoolExecutor] = {}
+_job = threading.local()  # the event loop that queued the job running on this thread
+_pending = 0  # jobs submitted in this process and not yet finished
+_idle = threading.Condition()
+
+
+def lane_of(queue: str) -> str:
+    """The in-process thread a queue's jobs run on: 'gen.panda' -> 'gen'."""
+    return queue.split(".", 1)[0]
+
+
+def _executor(queue: str) -> ThreadPoolExecutor:
+    lane = lane_of(queue)
+    with _idle:
+        if lane not in _executors:
+            _executors[lane] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=lane)
+        return _executors[lane]
+
+
+def run_task(task, args: tuple, queue: str, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    """Run `task(*args)` on a worker of `queue`, or on this process's thread for it; returns
+    once the job is queued."""
+    if not settings.RUN_TASKS_IN_PROCESS:
+        task.apply_async(args=args, queue=queue)
+        return
+    global _pending
+    with _idle:
+        _pending += 1
+    _executor(queue).submit(_run_here, task, args, loop)
+
+
+async def run_task_from_async(task, args: tuple, queue: str) -> None:
+    """run_task for the event loop: publishing to the broker is network I/O, so it runs off
+    the loop; handing a job to a local thread does not block."""
+    if settings.RUN_TASKS_IN_PROCESS:
+        run_task(task, args, queue, asyncio.get_running_loop())
+    else:
+        await sync_to_async(run_task, thread_sensitive=False)(task, args, queue)
+
+
+def _run_here(task, args: tuple, loop: asyncio.AbstractEventLoop | None) -> None:
+    global _pending
+    _job.loop = loop
+    try:
+        task.run(*args)
+    except Exception:
+        log.exception("in-process %s%s failed", task.name, args)
+    finally:
+        _job.loop = None
+        connections.close_all()  # this thread's connections only: nothing keeps the db open
+        with _idle:
+            _pending -= 1
+            _idle.notify_all()
+
+
+def run_coroutine(coroutine_function, *args) -> None:
+    """Run an async function from synchronous code: on the event loop that queued this job
+    when there is one (the embedded default's in-memory channel layer lives there), else on a
+    loop of its own (a Celery worker). A job whose loop has stopped drops the call."""
+    loop = getattr(_job, "loop", None)
+    if loop is None:
+        async_to_sync(coroutine_function)(*args)
+        return
+    if loop.is_closed() or not loop.is_running():
+        log.info("the event loop that queued this job has stopped; %s is dropped",
+                 coroutine_function.__qualname__)
+        return
+    asyncio.run_coroutine_threadsafe(coroutine_function(*args), loop).result(
+        timeout=LOOP_HANDOFF_TIMEOUT_S)
+
+
+def wait_until_idle(timeout: float = 120) -> None:
+    """Block until every job run in this process has finished, including jobs those jobs
+    queued (for tests: nothing may run on into the next test)."""
+    with _idle:
+        if not _idle.wait_for(lambda: _pending == 0, timeout=timeout):
+            raise TimeoutError(f"{_pending} in-process job(s) still running after {timeout} s")
