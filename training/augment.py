@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from scipy.ndimage import binary_dilation, binary_fill_holes, label
 
 from inference.rasterize import HINT_CHANNELS, SKETCH_STROKE_SIZE, rasterize, rasterize_hints
+from training.edges.bridge import bridge_sketch
 from training.hints import sample_hints
 from training.worlds.base import SIZE as WORLD_SIZE
 from training.worlds.doodles import PEN_WIDTHS, hatch_inside, letters, sky_things, speed_lines
@@ -63,6 +64,7 @@ class PairedAugment:
     doodles: bool = False  # suns, clouds, hearts, letters, speed lines, shading inside shapes
     retrace: bool = False  # lines traced twice, a little apart
     plain: bool = False  # inner detail dropped: the main outlines only
+    bridge: bool = False  # an edge sketch redrawn as a child would (a new hand each time)
     hints: bool = False  # also return colour-hint channels
     sample_hints: bool = True  # with hints: sample them from the photo (else all zero)
     seed: int = 0
@@ -81,19 +83,21 @@ class PairedAugment:
     def resize_only(cls, crop_size: int = CROP_SIZE, hints: bool = False) -> "PairedAugment":
         """No randomness at all: what validation and evaluation see (no colour hints)."""
         return cls(crop_size, jitter=False, mirror=False, stroke_width=False, wobble=False,
-                   gaps=False, doodles=False, retrace=False, plain=False, hints=hints,
-                   sample_hints=False)
+                   gaps=False, doodles=False, retrace=False, plain=False, bridge=False,
+                   hints=hints, sample_hints=False)
 
     @property
     def sketch_augment(self) -> bool:
         return (self.stroke_width or self.wobble or self.gaps or self.doodles or self.retrace
-                or self.plain)
+                or self.plain or self.bridge)
 
     def reseed(self, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, sketch: Image.Image, photo: Image.Image):
         sketch, photo = sketch.convert("L"), photo.convert("RGB")
+        if self.bridge:  # before anything moves: the bridge is tuned for 256-px edge sketches
+            sketch = bridge_sketch(sketch, self.rng) or sketch
         sketch, photo = self._move_both(sketch, photo)
         scale = self.crop_size / CROP_SIZE
         if self.plain and self.rng.uniform() < PLAIN_CHANCE:

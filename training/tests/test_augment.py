@@ -199,3 +199,14 @@ def test_child_augmentations_leave_the_photo_alone_and_repeat_per_seed():
         assert np.array_equal(np.asarray(first_photo), np.asarray(photo))
         changed += not np.array_equal(np.asarray(first_sketch), np.asarray(sketch))
     assert 0 < changed < 12  # each addition comes only to a share of the sketches
+
+
+def test_bridge_switch_redraws_an_edge_sketch_and_keeps_one_it_cannot():
+    sketch = box_sketch()
+    photo = Image.new("RGB", (256, 256), (10, 200, 30))
+    augment = geometry_only(1, jitter=False, mirror=False, bridge=True)
+    redrawn, _ = augment(sketch, photo)
+    assert not np.array_equal(np.asarray(redrawn), np.asarray(sketch))
+    assert ink_of(redrawn)[60:200, 40:216].any()
+    blank = Image.new("L", (256, 256), 255)
+    assert np.array_equal(np.asarray(augment(blank, photo)[0]), np.asarray(blank))
