@@ -30,8 +30,9 @@ bench: migrate
 	DJANGO_DEBUG=1 $(PY) -m bench
 
 # Wild-drawings table for the six active models; contact sheets go to docs/quality/.
+# QUALITY_ARGS="--also a.safetensors b.safetensors" scores more models (the HED-bridge proof).
 quality: migrate
-	DJANGO_DEBUG=1 OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PY) manage.py quality
+	DJANGO_DEBUG=1 OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PY) manage.py quality $(QUALITY_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -152,12 +152,14 @@ def test_evaluate_command_runs_the_wild_suite(model, tmp_path):
 def test_quality_command_prints_a_line_per_active_model_and_part(model, settings, tmp_path):
     settings.MODELS_DIR = tmp_path / "models"
     out = io.StringIO()
+    other = make_trained_model(tmp_path / "other", "car", version="candidate-2", steps=2)
     call_command("quality", "--count", "1", "--sheets-dir", str(tmp_path / "quality"),
                  "--json", str(tmp_path / "quality.json"), "--edges", "canny",
-                 "--sketch-count", "1", stdout=out)
+                 "--sketch-count", "1", "--also", str(other), stdout=out)
     lines = out.getvalue().splitlines()
     wild_lines = lines[:lines.index("")]
     assert sum(line.startswith("panda ") for line in wild_lines) == len(DRAWINGS)
+    assert sum(line.startswith("car         candidate-2") for line in wild_lines) == len(DRAWINGS)
     assert "car: no active model, skipped" in lines
     assert sorted(path.name for path in (tmp_path / "quality").iterdir()) == \
         sorted(f"panda-{kind}.png" for kind in DRAWINGS)

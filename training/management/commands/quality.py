@@ -31,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--sheets-dir", type=Path, default=DEFAULT_SHEETS_DIR,
                             help="where the sheets go (default %(default)s)")
         parser.add_argument("--json", type=Path, help="also write every figure to this file")
+        parser.add_argument("--also", type=Path, nargs="+", default=[], metavar="MODEL",
+                            help="score these model files too (the HED-bridge proof's pair, a "
+                                 "candidate before promotion), after the active models")
         parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
         parser.add_argument("--edges", choices=("auto", "hed", "canny"), default="auto",
                             help="edge method for the sketch statistics (auto: HED when its "
@@ -53,6 +56,12 @@ class Command(BaseCommand):
                     device=options["device"], sheets_dir=options["sheets_dir"]))
             except (ValueError, FileNotFoundError, RuntimeError) as error:
                 raise CommandError(f"{category}/{version}: {error}") from error
+        for path in options["also"]:
+            try:
+                reports.append(evaluate_wild(path, count=options["count"],
+                                             device=options["device"]))
+            except (ValueError, FileNotFoundError, RuntimeError) as error:
+                raise CommandError(f"{path}: {error}") from error
         self.stdout.write("Wild drawings (ratios: model / mean picture for L1, model / truth "
                           "for the rest)")
         self.stdout.write(wild_table(reports))
