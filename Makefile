@@ -18,6 +18,8 @@ setup: $(STAMP)
 
 migrate: setup
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
+	# The shipped models appear in the admin's model versions (a training worker does this too).
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py sync_models
 
 run: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000

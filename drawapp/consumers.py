@@ -1,5 +1,6 @@
 """The drawing room's WebSocket: validate, save, acknowledge, then ask for a picture."""
 
+import asyncio
 import json
 import logging
 
@@ -8,7 +9,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .actions import apply_message
 from .pictures.events import drawing_group
-from .pictures.scheduler import request_picture
+from .pictures.line import picture_line
+from .pictures.scheduler import (
+    ASLEEP_MESSAGE,
+    NO_ANSWER_S,
+    picture_machine_asleep,
+    request_picture,
+)
 from .protocol import (
     MAX_ERRORS_BEFORE_CLOSE,
     MAX_MESSAGE_BYTES,
@@ -41,13 +48,20 @@ class DrawConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         state = await database_sync_to_async(drawing_state)(drawing)
+        # Pictures of older revisions than one already sent never reach the page (two workers
+        # may finish a drawing's pictures out of order).
+        self.newest_picture = state["result"]["revision"] if state["result"] else -1
+        self.newest_answer = self.newest_picture
+        self.asleep_watch = None
         await self.send_json({"type": "state", **state})
         if state["needs_picture"]:
-            await request_picture(self.drawing_id, drawing.revision, drawing.category)
+            await self._ask_for_picture(drawing.revision, drawing.category)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if getattr(self, "asleep_watch", None):
+            self.asleep_watch.cancel()
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -66,7 +80,19 @@ class DrawConsumer(AsyncWebsocketConsumer):
             return
         await self.send_json({"type": "ack", "revision": change.revision})
         if not change.is_empty:
-            await request_picture(change.drawing_id, change.revision, change.category)
+            await self._ask_for_picture(change.revision, change.category)
+
+    async def _ask_for_picture(self, revision: int, category: str):
+        await request_picture(self.drawing_id, revision, category)
+        watching = self.asleep_watch is not None and not self.asleep_watch.done()
+        if not watching and not picture_line().in_memory:
+            self.asleep_watch = asyncio.create_task(self._tell_if_asleep(revision, category))
+
+    async def _tell_if_asleep(self, revision: int, category: str):
+        """No answer for `revision` within NO_ANSWER_S and no worker awake: say so kindly."""
+        await asyncio.sleep(NO_ANSWER_S)
+        if self.newest_answer < revision and await picture_machine_asleep(category):
+            await self.send_json({"type": "status", "state": "asleep", "message": ASLEEP_MESSAGE})
 
     async def _reject(self, error: ProtocolError):
         self.errors += 1
@@ -76,6 +102,9 @@ class DrawConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_ABUSIVE)
 
     async def gen_done(self, event):
+        if event["revision"] < self.newest_picture:
+            return
+        self.newest_picture = self.newest_answer = event["revision"]
         await self.send_json(
             {
                 "type": "result",
@@ -86,6 +115,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
         )
 
     async def gen_unavailable(self, event):
+        self.newest_answer = max(self.newest_answer, event["revision"])
         await self.send_json(
             {
                 "type": "unavailable",

@@ -49,7 +49,8 @@ def run_task(task, args: tuple, queue: str, loop: asyncio.AbstractEventLoop | No
     global _pending
     with _idle:
         _pending += 1
-    _executor(queue).submit(_run_here, task, args, loop)
+    # A job queued by a job keeps the event loop of the one that queued it.
+    _executor(queue).submit(_run_here, task, args, loop or getattr(_job, "loop", None))
 
 
 async def run_task_from_async(task, args: tuple, queue: str) -> None:

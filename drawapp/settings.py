@@ -138,9 +138,26 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_IMPORTS = ["drawapp.pictures.tasks"]  # the picture task lives below the app package
 CELERY_TASK_ROUTES = {"training.*": {"queue": "training"}}  # retrains and dataset builds
+# The training worker's upkeep (training.upkeep), from the beat the training worker runs
+# (`--beat`); an entry still queued behind a long run expires instead of piling up.
+TRAINING_UPKEEP_INTERVAL_S = 60
+CELERY_BEAT_SCHEDULE = {
+    "training-upkeep": {"task": "training.keep_books", "schedule": TRAINING_UPKEEP_INTERVAL_S,
+                        "options": {"expires": TRAINING_UPKEEP_INTERVAL_S}},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job lost with its worker (killed, out of memory) goes back to the queue after this long,
+# not the broker's default hour: picture jobs take seconds, and the picture line's lease
+# (drawapp/pictures/line.py, LEASE_S) runs out before it. Retrain tasks may be delivered twice
+# while they run: they check their run's status first.
+BROKER_VISIBILITY_TIMEOUT_S = env_int("BROKER_VISIBILITY_TIMEOUT_S", 30)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_S,
+    "unacked_restore_interval": 5,  # look for lost jobs this often (seconds)...
+    "unacked_restore_throttle": 1,  # ...every time, not every tenth time
+}
 if REDIS_KEY_PREFIX:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": REDIS_KEY_PREFIX}
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = REDIS_KEY_PREFIX
 
 # Teacher and admin passwords (kids have picture PINs instead).
 PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)

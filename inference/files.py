@@ -14,8 +14,12 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     # Created like open() would (0o666 less the umask), not owner-only like mkstemp, so workers
     # running as another user can read the models and cards it writes.
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    mode = os.stat(temporary).st_mode
     try:
         write(temporary)
+        # A writer may replace the file instead of filling it (safetensors' save_file makes its
+        # own, owner-only): the finished file gets the mode it was created with.
+        os.chmod(temporary, mode)
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
         os.replace(temporary, path)
@@ -25,3 +29,16 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 def write_text_atomically(path: Path, text: str) -> None:
     write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def new_folder(parent: Path, prefix: str) -> Path:
+    """A new, empty folder parent/<prefix><random>, made like mkdir makes folders (0o777 less the
+    umask), not owner-only like tempfile.mkdtemp: it may become a folder others read."""
+    Path(parent).mkdir(parents=True, exist_ok=True)
+    while True:
+        folder = Path(parent) / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder

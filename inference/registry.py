@@ -15,6 +15,8 @@ from torch import nn
 
 from inference.categories import CATEGORIES
 from inference.files import write_atomically, write_text_atomically
+from inference.malloc import keep_freed_memory
+from inference.narrow_conv import serve_narrow_convs_space_to_depth
 from inference.networks import build_generator
 from inference.rasterize import HINTED_CHANNELS, SKETCH_CHANNELS, model_input
 
@@ -72,18 +74,20 @@ def weights_path(models_dir: Path, category: str, version: str) -> Path:
 
 
 def set_active_version(models_dir: Path, category: str, version: str) -> None:
-    """Make `version` the one served for `category` (workers pick it up on their next picture)."""
+    """Make `version` the one served for `category` (workers pick it up on their next picture).
+    In the studio only training.actions calls this, keeping the ModelVersion rows in step."""
     if not weights_path(models_dir, category, version).is_file():
         raise FileNotFoundError(f"no saved model {category}/{version} in {models_dir}")
     write_text_atomically(Path(models_dir) / category / ACTIVE_FILE, version + "\n")
 
 
 def save_model(models_dir: Path, category: str, version: str, generator: nn.Module, card: dict,
-               dtype: torch.dtype = torch.float16, activate: bool = False) -> Path:
+               dtype: torch.dtype = torch.float16) -> Path:
     """Write the weights as safetensors with the card beside them; returns the weights path.
 
     The card must name the "architecture" and "arguments" that rebuild this generator; the
-    category, version and dtype fields are filled in here. Files appear atomically.
+    category, version and dtype fields are filled in here. Files appear atomically. The model
+    is a candidate: only training.actions.do_promote makes a version the served one.
     """
     path = weights_path(models_dir, category, version)
     dtype_name = next((name for name, value in DTYPES.items() if value == dtype), None)
@@ -101,8 +105,6 @@ def save_model(models_dir: Path, category: str, version: str, generator: nn.Modu
     metadata = {"category": category, "version": version, "architecture": card["architecture"]}
     write_atomically(path, lambda temporary: save_file(state, temporary, metadata=metadata))
     write_text_atomically(path.with_suffix(".json"), card_text)
-    if activate:
-        set_active_version(models_dir, category, version)
     return path
 
 
@@ -171,8 +173,18 @@ def takes_hints(card: dict) -> bool:
     return input_channels(card) == HINTED_CHANNELS
 
 
-def default_device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
+    """The torch device a name asks for: "auto" (or nothing) is CUDA when there is one, else the
+    CPU; ValueError for a name torch does not know or a CUDA device this machine lacks."""
+    if name in (None, "", "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise ValueError(f"bad device {name!r}: {error}") from error
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {name!r} was asked for, but this machine has no usable CUDA")
+    return device
 
 
 def _load_module(path: Path, card: dict, device: torch.device) -> nn.Module:
@@ -195,9 +207,15 @@ def serving_dtype(device: torch.device) -> torch.dtype:
 
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:
     """The module as served on `device`: eval mode, no gradients, serving dtype and memory
-    format (inputs must match: see as_served_input)."""
+    format (inputs must match: see as_served_input); on the CPU, narrow convs run as
+    space-to-depth convs (see inference.narrow_conv) and freed activations stay in the
+    process for the next forward (inference.malloc)."""
     module.requires_grad_(False).eval()
-    return module.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
+    module = module.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
+    if device.type == "cpu":
+        serve_narrow_convs_space_to_depth(module)
+        keep_freed_memory()
+    return module
 
 
 def as_served_input(batch: torch.Tensor, device: torch.device) -> torch.Tensor:
@@ -220,12 +238,7 @@ class Registry:
 
     def __init__(self, models_dir: Path, device: str | torch.device | None = None):
         self.models_dir = Path(models_dir)
-        try:
-            self.device = torch.device(device) if device else default_device()
-        except RuntimeError as error:
-            raise ValueError(f"bad inference device {device!r}: {error}") from error
-        if self.device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(f"inference device {device!r} asked for, but CUDA is not available")
+        self.device = resolve_device(device)
         self._cache: dict[tuple[str, str, str], tuple[tuple, LoadedModel | ModelUnavailable]] = {}
         self._lock = threading.Lock()
 
@@ -293,25 +306,41 @@ class Registry:
 
     def generate(self, category: str, sketch: Image.Image,
                  hints: np.ndarray | None = None) -> GeneratedPicture:
-        """The category's active model applied to a PICTURE_SIZE "L" sketch: an RGB picture.
+        """The category's active model applied to a PICTURE_SIZE "L" sketch: an RGB picture."""
+        return self.generate_batch(category, [sketch], [hints])[0]
 
-        `hints` (rasterize_hints of the same strokes) reach only a model whose card takes them;
-        a sketch-only model ignores them, a hint model without them sees no hints.
+    def generate_batch(self, category: str, sketches: list[Image.Image],
+                       hints: list[np.ndarray | None] | None = None) -> list[GeneratedPicture]:
+        """The category's active model applied to several sketches in one forward: one picture
+        each, in order, the same pictures generate() makes one at a time. Each picture's
+        model_ms is its share of the forward's time.
+
+        `hints` (rasterize_hints of each sketch's strokes) reach only a model whose card takes
+        them; a sketch-only model ignores them, a hint model without them sees no hints.
         """
-        if not isinstance(sketch, Image.Image) or sketch.mode != "L" \
-                or sketch.size != (PICTURE_SIZE, PICTURE_SIZE):
-            raise ValueError(f"sketch must be a {PICTURE_SIZE}x{PICTURE_SIZE} 'L' image, "
-                             f"got {sketch!r}")
+        if not sketches:
+            raise ValueError("generate_batch needs at least one sketch")
+        hints = hints if hints is not None else [None] * len(sketches)
+        if len(hints) != len(sketches):
+            raise ValueError(f"{len(hints)} hints for {len(sketches)} sketches")
+        for sketch in sketches:
+            if not isinstance(sketch, Image.Image) or sketch.mode != "L" \
+                    or sketch.size != (PICTURE_SIZE, PICTURE_SIZE):
+                raise ValueError(f"sketch must be a {PICTURE_SIZE}x{PICTURE_SIZE} 'L' image, "
+                                 f"got {sketch!r}")
         model = self.load(category)
-        batch = model_input(sketch, hints, input_channels(model.card))
+        channels = input_channels(model.card)
+        batch = torch.cat([model_input(sketch, hint, channels)
+                           for sketch, hint in zip(sketches, hints, strict=True)])
         started = time.perf_counter()
         with torch.inference_mode():
             output = model.module(as_served_input(batch, model.device))
-            pixels = ((output[0].float() + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8)
-            pixels = pixels.permute(1, 2, 0).cpu().numpy()  # copying to the CPU waits for the GPU
-        model_ms = (time.perf_counter() - started) * 1000
-        image = Image.fromarray(np.ascontiguousarray(pixels))
-        return GeneratedPicture(image=image, version=model.card["version"], model_ms=model_ms)
+            pixels = ((output.float() + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8)
+            pixels = pixels.permute(0, 2, 3, 1).cpu().numpy()  # the copy waits for the GPU
+        share_ms = (time.perf_counter() - started) * 1000 / len(sketches)
+        version = model.card["version"]
+        return [GeneratedPicture(image=Image.fromarray(np.ascontiguousarray(one)),
+                                 version=version, model_ms=share_ms) for one in pixels]
 
 
 _registry: tuple[tuple[str, str], Registry] | None = None

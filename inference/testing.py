@@ -6,7 +6,7 @@ import torch
 
 from inference.networks import ResnetGenerator, init_weights
 from inference.rasterize import rasterize, to_tensor
-from inference.registry import save_model
+from inference.registry import save_model, set_active_version
 
 TINY_ARGUMENTS = {"in_channels": 1, "out_channels": 3, "ngf": 8, "n_blocks": 1}
 TRAINING_SIZE = 64
@@ -69,4 +69,6 @@ def make_trained_model(models_dir: Path, category: str, version: str = "test-1",
                      "loss": "L1", "optimizer": f"Adam(lr={LEARNING_RATE}, betas=(0.5, 0.999))"},
         "metrics": {"train_l1": None if steps == 0 else round(loss.item(), 4)},
     }
-    return save_model(models_dir, category, version, generator, card, activate=True)
+    path = save_model(models_dir, category, version, generator, card)
+    set_active_version(models_dir, category, version)  # a test fixture, not the studio's way
+    return path

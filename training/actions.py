@@ -1,23 +1,21 @@
 """Every state change of retraining, in one place: the admin, the tasks and the commands call these.
 
 do_* functions change the database (and, for promote and roll back, the registry's ACTIVE file
-in the same action). Work that runs long (building, training) is only queued here; the task
-bodies live in training.tasks; the records the worker itself keeps, in training.bookkeeping.
+in the same action: do_promote and do_roll_back are the only code that writes ACTIVE). Work that
+runs long (building, training) is only queued here; the task bodies live in training.tasks; the
+records the worker itself keeps (model files registered, silent runs marked interrupted, the
+sync with ACTIVE files), in training.bookkeeping.
 """
 import logging
-import secrets
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from drawapp.runner import run_task
-from inference.categories import CATEGORIES
 from inference.registry import (
-    VERSION_PATTERN,
     Registry,
     set_active_version,
     weights_path,
@@ -25,8 +23,10 @@ from inference.registry import (
 from training.bookkeeping import (  # noqa: F401  (part of the actions' interface)
     HEARTBEAT_TIMEOUT_S,
     INTERRUPTED_MESSAGE,
+    SyncResult,
     mark_interrupted_runs,
     register_model_file,
+    sync_model_versions,
 )
 from training.models import ModelVersion, TrainingDataset, TrainingRun
 from training.tasks import TRAINING_QUEUE, build_training_dataset, run_training
@@ -84,30 +84,18 @@ def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
 
 # Runs -----------------------------------------------------------------------------------------
 
-def new_run_id(category: str) -> str:
-    """A run id that is also a fresh model version name: <category>-<UTC time>-<random>."""
-    models_dir = Path(settings.MODELS_DIR)
-    runs_dir = Path(settings.TRAINING_RUNS_DIR)
-    while True:
-        run_id = f"{category}-{timezone.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-        taken = (TrainingRun.objects.filter(run_id=run_id).exists()
-                 or (runs_dir / run_id).exists()
-                 or weights_path(models_dir, category, run_id).exists())
-        if not taken:
-            return run_id
-
-
 def do_start_run(dataset: TrainingDataset, options: dict, user=None) -> TrainingRun:
     """Create a queued run of the trainer on `dataset` with `options` (TrainConfig fields)."""
-    from training.trainer import TrainConfig
+    from training.trainer import TrainConfig, new_run_id
 
     if dataset.status != TrainingDataset.Status.READY:
         raise RetrainError(f"dataset {dataset.name} is {dataset.get_status_display()}; build it "
                            "first")
-    run_id = new_run_id(dataset.category)
+    run_id = new_run_id(dataset.category, settings.TRAINING_RUNS_DIR, settings.MODELS_DIR,
+                        taken=lambda name: TrainingRun.objects.filter(run_id=name).exists())
     try:
         config = TrainConfig(**{**options, "category": dataset.category, "dataset": dataset.name,
-                                "version": run_id, "activate": False})
+                                "version": run_id})
     except (TypeError, ValueError) as error:
         raise RetrainError(f"these options cannot train: {error}") from error
     with transaction.atomic():
@@ -139,6 +127,7 @@ def do_cancel_run(run: TrainingRun) -> TrainingRun:
 def do_resume_run(run: TrainingRun) -> TrainingRun:
     """Queue a cancelled, interrupted or failed run again; it goes on from its last checkpoint
     (or from the start when it never wrote one)."""
+    mark_interrupted_runs()  # a run the page showed as interrupted is marked so before resuming
     with transaction.atomic():
         queued = TrainingRun.objects.filter(pk=run.pk, status__in=TrainingRun.RESUMABLE).update(
             status=TrainingRun.Status.QUEUED, attempt=F("attempt") + 1, cancel_requested=False,
@@ -155,43 +144,22 @@ def do_resume_run(run: TrainingRun) -> TrainingRun:
 
 # Model versions -------------------------------------------------------------------------------
 
-@dataclass
-class SyncResult:
-    registered: list[ModelVersion] = field(default_factory=list)
-    active: dict[str, str | None] = field(default_factory=dict)
-    unreadable: list[str] = field(default_factory=list)
-
-
-def sync_model_versions(models_dir: Path | None = None) -> SyncResult:
-    """Register the model files already in MODELS_DIR as ModelVersion rows; which one is active
-    follows each category's ACTIVE file (that is what the workers serve)."""
-    models_dir = Path(models_dir or settings.MODELS_DIR)
-    registry = Registry(models_dir, device="cpu")  # reads ACTIVE only; loads no model
-    result = SyncResult()
-    for category in CATEGORIES:
-        known = set(ModelVersion.objects.filter(category=category)
-                    .values_list("version", flat=True))
-        folder = models_dir / category
-        for path in sorted(folder.glob("*.safetensors")) if folder.is_dir() else []:
-            if path.stem in known or not VERSION_PATTERN.fullmatch(path.stem):
-                continue
-            try:
-                result.registered.append(register_model_file(path))
-            except (OSError, ValueError) as error:
-                logger.error("cannot register %s: %s", path, error)
-                result.unreadable.append(f"{path}: {error}")
-        active = registry.active_version(category)
-        result.active[category] = active
-        with transaction.atomic():
-            versions = ModelVersion.objects.select_for_update().filter(category=category)
-            list(versions)  # lock the category's rows
-            versions.filter(status=ModelVersion.Status.ACTIVE).exclude(version=active or "") \
-                .update(status=ModelVersion.Status.RETIRED)
-            if active:
-                versions.filter(version=active).update(status=ModelVersion.Status.ACTIVE)
-    for row in result.registered:
-        row.refresh_from_db(fields=["status"])
-    return result
+def find_model_version(category: str, version: str,
+                       models_dir: Path | None = None) -> ModelVersion:
+    """The ModelVersion row of category/version, registering its file when it has none yet."""
+    row = ModelVersion.objects.filter(category=category, version=version).first()
+    if row is not None:
+        return row
+    try:
+        path = weights_path(Path(models_dir or settings.MODELS_DIR), category, version)
+    except ValueError as error:
+        raise RetrainError(str(error)) from error
+    if not path.is_file():
+        raise RetrainError(f"there is no saved model {category}/{version} at {path}")
+    try:
+        return register_model_file(path)
+    except (OSError, ValueError) as error:
+        raise RetrainError(f"cannot register {path}: {error}") from error
 
 
 def _lock_category(category: str) -> list[ModelVersion]:
@@ -216,6 +184,19 @@ def _write_active(models_dir: Path, version: ModelVersion) -> None:
                            f"changed: {error}") from error
 
 
+def _register_served(models_dir: Path, category: str, served: str | None) -> ModelVersion | None:
+    """The row of the version ACTIVE names when no row has it yet (its file came from elsewhere),
+    so that a promote away from it can be rolled back; None when there is nothing to register."""
+    path = weights_path(models_dir, category, served) if served else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return register_model_file(path)
+    except (OSError, ValueError) as error:
+        logger.error("cannot register the served model %s: %s", path, error)
+        return None
+
+
 def do_promote(version: ModelVersion, user=None, models_dir: Path | None = None) -> ModelVersion:
     """Make `version` its category's active model: the database and the ACTIVE file together.
     Workers serving the category use it from their next picture, with no restart."""
@@ -227,10 +208,11 @@ def do_promote(version: ModelVersion, user=None, models_dir: Path | None = None)
             raise RetrainError(f"{target} is already active")
         _servable_path(target, models_dir)
         served = Registry(models_dir, device="cpu").active_version(target.category)
-        previous = next((row for row in rows if row.version == served), None) or next(
-            (row for row in rows if row.status == ModelVersion.Status.ACTIVE), None)
-        ModelVersion.objects.filter(category=target.category,
-                                    status=ModelVersion.Status.ACTIVE).update(
+        previous = next((row for row in rows if row.version == served), None) or \
+            _register_served(models_dir, target.category, served) or next(
+                (row for row in rows if row.status == ModelVersion.Status.ACTIVE), None)
+        retired = Q(status=ModelVersion.Status.ACTIVE) | Q(pk=previous.pk if previous else None)
+        ModelVersion.objects.filter(retired, category=target.category).update(
             status=ModelVersion.Status.RETIRED)
         target.status = ModelVersion.Status.ACTIVE
         target.replaced = previous

@@ -4,7 +4,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
-from inference.files import write_text_atomically
+from inference.files import new_folder, write_text_atomically
 
 MANIFEST = "manifest.json"
 SPLITS = ("train", "val")
@@ -72,7 +71,7 @@ class DatasetWriter:
         }
         self._hashed_split: set[str] = set()
         self.root.mkdir(parents=True, exist_ok=True)
-        self.work_dir = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{name}.building-"))
+        self.work_dir = new_folder(self.root, f".{name}.building-")
         (self.work_dir / "sketch").mkdir()
         (self.work_dir / "photo").mkdir()
         self.closed = False
@@ -126,7 +125,7 @@ class DatasetWriter:
         write_text_atomically(self.work_dir / MANIFEST, json.dumps(self.manifest, indent=1))
         self._refuse_existing()
         if self.final_dir.exists():
-            retired = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{self.name}.replaced-"))
+            retired = new_folder(self.root, f".{self.name}.replaced-")
             os.replace(self.final_dir, retired / self.name)
             os.replace(self.work_dir, self.final_dir)
             shutil.rmtree(retired, ignore_errors=True)

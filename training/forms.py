@@ -5,12 +5,19 @@ from pathlib import Path, PurePosixPath
 from django import forms
 from django.conf import settings
 
+from inference.files import write_atomically
 from inference.networks import GENERATOR_PRESETS
 from training.actions import RetrainError, resolve_source_folder
 from training.datasets import check_dataset_name
-from training.losses import GAN_MODES
 from training.models import TrainingDataset
 from training.sources import PHOTO_EXTENSIONS, SourceError, checked_zip_names
+from training.trainer.options import (
+    ADVANCED,
+    MAIN,
+    DeclaredOption,
+    TrainConfig,
+    declared_options,
+)
 
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 
@@ -95,77 +102,67 @@ class DatasetForm(forms.ModelForm):
 
     def keep_source(self, dataset: TrainingDataset) -> None:
         """Point the dataset at its photos, storing an uploaded zip in the private uploads
-        folder first (written whole under a temporary name, then renamed)."""
+        folder first (inference.files.write_atomically: whole, or not at all)."""
         upload = self.cleaned_data.get("upload")
         if upload is None:
             dataset.source_kind = TrainingDataset.SourceKind.FOLDER
             dataset.source_path = str(self.cleaned_data["folder"])
             dataset.source_name = ""
             return
-        folder = Path(settings.TRAINING_UPLOADS_DIR)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{dataset.name}-{secrets.token_hex(4)}.zip"
-        partial = target.with_suffix(".part")
-        with partial.open("wb") as file:
-            for chunk in upload.chunks(UPLOAD_CHUNK_BYTES):
-                file.write(chunk)
-        partial.replace(target)
+        target = Path(settings.TRAINING_UPLOADS_DIR) / f"{dataset.name}-{secrets.token_hex(4)}.zip"
+
+        def copy_upload(temporary: Path) -> None:
+            with temporary.open("wb") as file:
+                for chunk in upload.chunks(UPLOAD_CHUNK_BYTES):
+                    file.write(chunk)
+
+        write_atomically(target, copy_upload)
         dataset.source_kind = TrainingDataset.SourceKind.UPLOAD
         dataset.source_path = str(target)
         dataset.source_name = upload.name[:255]
 
 
+def option_field(declared: DeclaredOption) -> forms.Field:
+    """The form field of a declared training option: its type, bounds, default and help."""
+    common = {"help_text": declared.help[:1].upper() + declared.help[1:] + ".",
+              "label": declared.label}
+    if declared.type is bool:
+        return forms.BooleanField(required=False, initial=declared.default, **common)
+    if declared.type is dict:
+        return forms.JSONField(required=False, initial=dict,
+                               widget=forms.TextInput(attrs={"size": 40}), **common)
+    if declared.choices is not None:
+        labels = GENERATOR_LABELS if declared.name == "generator" else {}
+        return forms.ChoiceField(choices=[(value, labels.get(value, value))
+                                          for value in declared.choices],
+                                 initial=declared.default, **common)
+    field_class = forms.IntegerField if declared.type is int else forms.FloatField
+    return field_class(required=declared.required, initial=declared.default,
+                       min_value=declared.low, max_value=declared.high, **common)
+
+
+GENERATOR_LABELS = {name: f"{name}: {architecture} {arguments}"
+                    for name, (architecture, arguments) in GENERATOR_PRESETS.items()}
+FORM_OPTIONS = [declared for declared in declared_options() if declared.form]
+
+
 class RetrainForm(forms.Form):
-    """The main options of a run; everything else keeps the trainer's defaults."""
+    """The options of a run that the admin offers (those declared with a form section in
+    training.trainer.options); everything else keeps the trainer's defaults."""
 
     dataset = forms.ModelChoiceField(
         queryset=TrainingDataset.objects.filter(status=TrainingDataset.Status.READY),
         help_text="A built dataset; the run trains its category.",
     )
-    generator = forms.ChoiceField(
-        choices=[(name, f"{name}: {architecture} {arguments}")
-                 for name, (architecture, arguments) in GENERATOR_PRESETS.items()],
-        initial="resnet9",
-        help_text="resnet9 is the full-size pix2pix generator; small runs in real time on a CPU.",
-    )
-    steps = forms.IntegerField(min_value=1, required=False,
-                               help_text="Training steps (batches). Give steps or epochs.")
-    epochs = forms.IntegerField(min_value=1, required=False,
-                                help_text="Passes over the training pairs (200 when neither "
-                                          "is given).")
-    batch_size = forms.IntegerField(min_value=1, max_value=256, initial=1)
-    lambda_l1 = forms.FloatField(min_value=0, initial=10.0, label="Lambda L1",
-                                 help_text="Weight of the L1 term against the GAN loss.")
-    gan_mode = forms.ChoiceField(choices=[(mode, mode) for mode in GAN_MODES], initial="lsgan",
-                                 label="GAN mode")
-    jitter = forms.BooleanField(required=False, initial=True,
-                                help_text="Resize to 286 and crop back to 256 at random.")
-    mirror = forms.BooleanField(required=False, initial=True, help_text="Flip left-right.")
-    stroke_width = forms.BooleanField(required=False, initial=True,
-                                      help_text="Vary the sketch's line width.")
-    wobble = forms.BooleanField(required=False, initial=True,
-                                help_text="Wobble the sketch's lines like a hand.")
-    gaps = forms.BooleanField(required=False, initial=True,
-                              help_text="Leave small gaps in the sketch's lines.")
-    # Advanced
-    generator_args = forms.JSONField(
-        required=False, initial=dict, label="Generator arguments",
-        widget=forms.TextInput(attrs={"size": 40}),
-        help_text='JSON overriding the preset, e.g. {"ngf": 32, "n_blocks": 6}.')
-    image_size = forms.IntegerField(min_value=16, max_value=1024, initial=256)
-    ndf = forms.IntegerField(min_value=1, max_value=512, initial=64,
-                             label="Discriminator filters")
-    n_layers = forms.IntegerField(min_value=0, max_value=6, initial=3,
-                                  label="Discriminator layers",
-                                  help_text="3 gives the 70x70 PatchGAN.")
-    checkpoint_every = forms.IntegerField(min_value=1, initial=500,
-                                          help_text="Steps between checkpoints.")
-    seed = forms.IntegerField(min_value=0, initial=0)
+    MAIN_FIELDS = ("dataset", *(declared.name for declared in FORM_OPTIONS
+                                if declared.form == MAIN))
+    ADVANCED_FIELDS = tuple(declared.name for declared in FORM_OPTIONS
+                            if declared.form == ADVANCED)
 
-    MAIN_FIELDS = ("dataset", "generator", "steps", "epochs", "batch_size", "lambda_l1",
-                   "gan_mode", "jitter", "mirror", "stroke_width", "wobble", "gaps")
-    ADVANCED_FIELDS = ("generator_args", "image_size", "ndf", "n_layers", "checkpoint_every",
-                       "seed")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for declared in FORM_OPTIONS:
+            self.fields[declared.name] = option_field(declared)
 
     def clean_generator_args(self):
         arguments = self.cleaned_data.get("generator_args")
@@ -181,8 +178,6 @@ class RetrainForm(forms.Form):
             raise forms.ValidationError("Give steps or epochs, not both.")
         if self.errors:
             return cleaned
-        from training.trainer import TrainConfig
-
         try:
             TrainConfig(category=cleaned["dataset"].category, dataset=cleaned["dataset"].name,
                         **self.options())
@@ -191,6 +186,5 @@ class RetrainForm(forms.Form):
         return cleaned
 
     def options(self) -> dict:
-        """The TrainConfig options (all but category, dataset and version)."""
-        names = [name for name in (*self.MAIN_FIELDS, *self.ADVANCED_FIELDS) if name != "dataset"]
-        return {name: self.cleaned_data.get(name) for name in names}
+        """The TrainConfig options the form sets (all but category, dataset and version)."""
+        return {declared.name: self.cleaned_data.get(declared.name) for declared in FORM_OPTIONS}

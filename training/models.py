@@ -1,17 +1,25 @@
 """Retraining from the admin: datasets built from photos, training runs, and model versions."""
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from inference.categories import CATEGORIES
+from training.edges import EDGE_METHODS
 
 CATEGORY_CHOICES = [(category, category) for category in CATEGORIES]
-# training.edges.EDGE_METHODS, spelled out so that loading the models does not import torch.
-EDGE_CHOICES = [("auto", "auto"), ("hed", "hed"), ("canny", "canny")]
+EDGE_CHOICES = [(method, method) for method in EDGE_METHODS]
 LOG_TAIL_CHARS = 8000  # the newest part of a run's log kept in the database
 ERROR_CHARS = 8000
+# A running run whose worker has not written a heartbeat for this long is taken as interrupted.
+HEARTBEAT_TIMEOUT_S = 120
+INTERRUPTED_MESSAGE = (
+    f"The worker stopped reporting (no heartbeat for over {HEARTBEAT_TIMEOUT_S} s): it was "
+    "stopped or died. Resume continues from the last checkpoint."
+)
 
 
 class TrainingDataset(models.Model):
@@ -179,9 +187,30 @@ class TrainingRun(models.Model):
         return min(100.0, 100.0 * self.step / self.total_steps)
 
     @property
+    def is_silent(self) -> bool:
+        """Running by its row, but its worker has sent no heartbeat for HEARTBEAT_TIMEOUT_S.
+        Pages show such a run as interrupted without writing; the training worker's upkeep
+        (training.upkeep) and a resume mark it so in the database."""
+        limit = timezone.now() - timedelta(seconds=HEARTBEAT_TIMEOUT_S)
+        return self.status == self.Status.RUNNING and (self.heartbeat_at is None
+                                                       or self.heartbeat_at < limit)
+
+    @property
+    def shown_status(self) -> str:
+        return self.Status.INTERRUPTED if self.is_silent else self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return self.Status(self.shown_status).label
+
+    @property
+    def shown_error(self) -> str:
+        return INTERRUPTED_MESSAGE if self.is_silent else self.error
+
+    @property
     def is_active(self) -> bool:
-        return self.status in self.ACTIVE
+        return self.shown_status in self.ACTIVE
 
     @property
     def can_resume(self) -> bool:
-        return self.status in self.RESUMABLE
+        return self.shown_status in self.RESUMABLE

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from training.bookkeeping import mark_interrupted_runs, register_model_file
 from training.models import ERROR_CHARS, LOG_TAIL_CHARS, TrainingDataset, TrainingRun
+from training.upkeep import keep_books_if_due
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def build_training_dataset(dataset_pk: int) -> str:
     from training.build import BuildError, build_dataset
 
     close_old_connections()
+    keep_books_if_due()
     if not TrainingDataset.objects.filter(pk=dataset_pk, status=TrainingDataset.Status.QUEUED) \
             .update(status=TrainingDataset.Status.BUILDING, error=""):
         return "not queued"
@@ -75,7 +77,8 @@ def run_training(run_pk: int) -> str:
     """Train a queued TrainingRun (resuming from its checkpoint when it has one); a finished run
     becomes a candidate ModelVersion. Returns what happened, for logs."""
     close_old_connections()
-    mark_interrupted_runs()
+    keep_books_if_due()
+    mark_interrupted_runs()  # always: a run this worker takes over must not look still running
     now = timezone.now()
     if not TrainingRun.objects.filter(pk=run_pk, status=TrainingRun.Status.QUEUED).update(
             status=TrainingRun.Status.RUNNING, started_at=now, heartbeat_at=now, finished_at=None):

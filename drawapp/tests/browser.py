@@ -23,6 +23,9 @@ CHROMIUM_FLAGS = (
     "--hide-scrollbars",
 )
 VIEWPORT = {"width": 1180, "height": 820, "deviceScaleFactor": 1, "mobile": False}  # a tablet
+# The sizes the kid pages are checked at: an upright phone and a tablet on its side.
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+TABLET = {"width": 1024, "height": 768, "deviceScaleFactor": 1, "mobile": True}
 WAIT_SECONDS = 60
 
 BROWSER_TEST_MARKS = [
@@ -88,6 +91,23 @@ def browser():
             driver.quit()
 
 
+@pytest.fixture
+def screen(browser):
+    """Set the browser's screen size for one test; the default comes back after it."""
+    def use(metrics: dict):
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    yield use
+    use(VIEWPORT)
+
+
+# The element's box, and whether all of it lies inside the window.
+ON_SCREEN = """
+const box = arguments[0].getBoundingClientRect();
+return {box: [box.left, box.top, box.right, box.bottom], inside: box.width > 0 &&
+        box.left >= 0 && box.top >= 0 && box.right <= innerWidth && box.bottom <= innerHeight};
+"""
+
+
 class Page:
     """The drawing page as a test drives it."""
 
@@ -140,6 +160,11 @@ class Page:
         selector = f"[data-testid={test_id}]"
         return self.wait_until(
             lambda: self.driver.find_elements(By.CSS_SELECTOR, selector), selector)[0]
+
+    def on_screen(self, element) -> bool:
+        """Whether all of the element is in the window, without scrolling."""
+        found = self.driver.execute_script(ON_SCREEN, element)
+        return found["inside"]
 
     def click(self, test_id: str):
         self.find(test_id).click()

@@ -10,7 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from drawapp.asgi import application
 from drawapp.models import Drawing
 
-from .browser import browser, studio_url  # noqa: F401  (fixtures shared with other apps' tests)
+from .browser import browser, screen, studio_url  # noqa: F401  (fixtures shared with other apps' tests)
 
 
 def new_session_key() -> str:

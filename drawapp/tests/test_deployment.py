@@ -55,6 +55,14 @@ def test_gpu_worker_serves_every_category_queue_one_task_at_a_time():
     assert settings.CELERY_TASK_ACKS_LATE is True
 
 
+def test_gpu_workers_scale_out_and_a_lost_job_comes_back_within_a_minute():
+    from drawapp.pictures.line import LEASE_S
+
+    assert SERVICES["gpu-worker"]["deploy"]["replicas"] == "${GPU_WORKERS:-1}"
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert LEASE_S < visibility <= 60  # the line's lease runs out before the job comes back
+
+
 def test_training_worker_takes_the_training_queue_one_run_at_a_time_on_a_gpu():
     from training.tasks import TRAINING_QUEUE, build_training_dataset, run_training
 

@@ -1,6 +1,7 @@
 """Production path for real: Daphne + a Celery worker over Redis + PostgreSQL, a real WebSocket."""
 import asyncio
 import json
+import os
 from io import BytesIO
 from urllib.request import urlopen
 
@@ -63,3 +64,51 @@ async def draw_one_stroke(base_url, drawing_id, session_key):
         await ws.send(json.dumps(stroke_message()))
         assert await next_of(ws, "ack") == {"type": "ack", "revision": 1}
         return await next_of(ws, "result")
+
+
+STROKES_EACH = 6
+
+
+def test_two_workers_share_the_drawings_and_each_page_sees_its_pictures_in_order(
+        services, tmp_path):
+    sessions = [new_session_key() for _ in range(3)]
+    drawings = [Drawing.objects.create(owner_session=key) for key in sessions]
+    logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
+    with (
+        celery_worker(services, [queue_for("panda")], logs[0], name=f"one-{os.getpid()}"),
+        celery_worker(services, [queue_for("panda")], logs[1], name=f"two-{os.getpid()}"),
+        daphne_server(services, tmp_path / "daphne.log") as base_url,
+    ):
+        seen = asyncio.run(draw_side_by_side(base_url, drawings, sessions))
+        assert picture_line_of(services).is_awake("panda")
+    for revisions in seen:
+        assert revisions == sorted(revisions) and revisions[-1] == STROKES_EACH
+    served = [log.read_text().count("succeeded") for log in logs]
+    assert all(count > 0 for count in served), served
+
+
+def picture_line_of(environment):
+    from drawapp.pictures.line import RedisLine
+
+    return RedisLine(environment["REDIS_URL"], environment["REDIS_KEY_PREFIX"])
+
+
+async def draw_side_by_side(base_url, drawings, sessions) -> list[list[int]]:
+    """Each page draws STROKES_EACH strokes quickly; returns the revisions of the pictures
+    each page received, in the order received, once the newest one came."""
+    return await asyncio.gather(*(draw_quickly(base_url, drawing.pk, key)
+                                  for drawing, key in zip(drawings, sessions, strict=True)))
+
+
+async def draw_quickly(base_url, drawing_id, session_key) -> list[int]:
+    ws_url = base_url.replace("http://", "ws://") + f"/ws/draw/{drawing_id}/"
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}", "Origin": base_url}
+    revisions = []
+    async with websockets.connect(ws_url, additional_headers=headers) as ws:
+        await next_of(ws, "state")
+        for n in range(STROKES_EACH):
+            await ws.send(json.dumps(stroke_message(points=((0.1, 0.1 * n), (0.9, 0.5)))))
+            await asyncio.sleep(0.05)
+        while not revisions or revisions[-1] != STROKES_EACH:
+            revisions.append((await next_of(ws, "result"))["revision"])
+    return revisions

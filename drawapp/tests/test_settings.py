@@ -1,7 +1,7 @@
 """Settings from the environment: SQLite, by default or by URL, keeps connections and uses WAL;
 PostgreSQL URLs keep connections too; DB_CONN_MAX_AGE=0 closes them after each use; yes/no
-words are read strictly; reading the settings makes no folders; HTTPS=1 makes `check --deploy`
-clean behind a TLS proxy."""
+words are read strictly; reading the settings makes no folders; the cache follows REDIS_URL;
+HTTPS=1 makes `check --deploy` clean behind a TLS proxy."""
 import json
 import os
 import secrets
@@ -28,8 +28,13 @@ SHOW_SECURITY = (
     "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
     "'SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER')}))"
 )
+SHOW_CACHE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps(settings.CACHES['default']))"
+)
 SETTINGS_FROM_ENVIRONMENT = ("DATABASE_URL", "DB_CONN_MAX_AGE", "DJANGO_DEBUG", "HTTPS",
-                             "HSTS_SECONDS", "HTTPS_PROXY_HEADER", "SECRET_KEY")
+                             "HSTS_SECONDS", "HTTPS_PROXY_HEADER", "SECRET_KEY", "REDIS_URL",
+                             "REDIS_KEY_PREFIX")
 
 
 def run_with_settings(tmp_path, arguments: list[str], **env) -> subprocess.CompletedProcess:
@@ -144,3 +149,17 @@ def test_plain_http_by_default(tmp_path):
     assert security["SECURE_SSL_REDIRECT"] is False
     assert security["SESSION_COOKIE_SECURE"] is False
     assert security["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_sign_in_throttles_count_in_redis_when_there_is_one(tmp_path):
+    cache = printed_settings(tmp_path, SHOW_CACHE, REDIS_URL="redis://redis:6379/0",
+                             REDIS_KEY_PREFIX="run-7:")
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://redis:6379/0"
+    assert cache["KEY_PREFIX"].startswith("run-7:")
+
+
+def test_sign_in_throttles_count_in_memory_in_the_embedded_default(tmp_path):
+    cache = printed_settings(tmp_path, SHOW_CACHE)
+    assert cache["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert cache["OPTIONS"]["MAX_ENTRIES"] >= 100_000

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from drawapp.tests.browser import browser, studio_url  # noqa: F401  (fixtures for browser tests)
+from drawapp.tests.browser import browser, screen, studio_url  # noqa: F401  (fixtures for browser tests)
 from gallery.actions import do_add_artwork, do_add_kids, do_create_classroom, png_bytes
 from gallery.models import Artwork, Classroom, KidProfile, Teacher
 from gallery.pins import hash_pin

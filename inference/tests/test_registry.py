@@ -49,7 +49,8 @@ def registry(models_dir):
 
 def test_float32_round_trip_gives_identical_weights_and_pictures(models_dir, registry):
     generator = _tiny_generator()
-    save_model(models_dir, "panda", "v1", generator, CARD, dtype=torch.float32, activate=True)
+    save_model(models_dir, "panda", "v1", generator, CARD, dtype=torch.float32)
+    set_active_version(models_dir, "panda", "v1")
     loaded = registry.load("panda")
     original, restored = generator.state_dict(), loaded.module.state_dict()
     assert original.keys() == restored.keys()
@@ -64,7 +65,8 @@ def test_float32_round_trip_gives_identical_weights_and_pictures(models_dir, reg
 def test_weights_are_stored_as_float16_by_default_and_served_as_float32_on_cpu(
         models_dir, registry):
     generator = _tiny_generator()
-    path = save_model(models_dir, "car", "v1", generator, CARD, activate=True)
+    path = save_model(models_dir, "car", "v1", generator, CARD)
+    set_active_version(models_dir, "car", "v1")
     assert {tensor.dtype for tensor in load_file(path).values()} == {torch.float16}
     assert read_card(path)["dtype"] == "float16"
     module = registry.load("car").module
@@ -104,7 +106,8 @@ def test_untrained_model_is_never_served(models_dir, registry):
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong_shapes", "bad_card", "nan"])
 def test_corrupt_model_is_still_learning_to_the_child_and_logged(
         models_dir, registry, caplog, damage):
-    path = save_model(models_dir, "panda", "v1", _tiny_generator(), CARD, activate=True)
+    path = save_model(models_dir, "panda", "v1", _tiny_generator(), CARD)
+    set_active_version(models_dir, "panda", "v1")
     card_path = path.with_suffix(".json")
     if damage == "garbage":
         path.write_bytes(b"\x00not a safetensors file" * 10)
@@ -132,7 +135,8 @@ def test_pickle_in_place_of_weights_is_never_unpickled(models_dir, registry, tmp
     pickle.loads(payload)  # prove the payload is live: unpickling it touches the marker
     assert marker.exists()
     marker.unlink()
-    path = save_model(models_dir, "car", "v1", _tiny_generator(), CARD, activate=True)
+    path = save_model(models_dir, "car", "v1", _tiny_generator(), CARD)
+    set_active_version(models_dir, "car", "v1")
     path.write_bytes(payload)
     with pytest.raises(ModelUnavailable):
         registry.generate("car", SKETCH)
@@ -158,7 +162,8 @@ def test_promoted_version_is_served_from_the_next_picture_without_restart(
 
 
 def test_loaded_model_is_cached_until_its_file_changes(models_dir, registry):
-    save_model(models_dir, "panda", "v1", _tiny_generator(), CARD, activate=True)
+    save_model(models_dir, "panda", "v1", _tiny_generator(), CARD)
+    set_active_version(models_dir, "panda", "v1")
     first = registry.load("panda")
     assert registry.load("panda") is first
     save_model(models_dir, "panda", "v1", _tiny_generator(seed=1), CARD)
@@ -166,7 +171,8 @@ def test_loaded_model_is_cached_until_its_file_changes(models_dir, registry):
 
 
 def test_concurrent_first_requests_load_the_model_once(models_dir, registry, caplog):
-    save_model(models_dir, "panda", "v1", _tiny_generator(), CARD, activate=True)
+    save_model(models_dir, "panda", "v1", _tiny_generator(), CARD)
+    set_active_version(models_dir, "panda", "v1")
     modules = []
     with caplog.at_level(logging.INFO, logger="inference.registry"):
         threads = [threading.Thread(target=lambda: modules.append(registry.load("panda").module))
@@ -228,7 +234,7 @@ def test_failed_save_leaves_no_partial_files(models_dir, monkeypatch):
 
     monkeypatch.setattr("inference.registry.save_file", crash)
     with pytest.raises(OSError, match="disk full"):
-        save_model(models_dir, "panda", "v1", _tiny_generator(), CARD, activate=True)
+        save_model(models_dir, "panda", "v1", _tiny_generator(), CARD)
     assert list((models_dir / "panda").iterdir()) == []
 
 
@@ -309,3 +315,32 @@ def test_hints_of_the_wrong_shape_are_refused(models_dir, registry):
     set_active_version(models_dir, "car", "hints-1")
     with pytest.raises(ValueError, match="hints must be"):
         registry.generate("car", SKETCH, hints=np.zeros((4, 64, 64), np.float32))
+    with pytest.raises(ValueError, match="1 hints for 2 sketches"):
+        registry.generate_batch("car", [SKETCH, SKETCH], [None])
+
+
+def test_a_batch_mixing_coloured_and_plain_drawings_gives_each_its_own_picture(
+        models_dir, registry):
+    torch.manual_seed(1)
+    save_model(models_dir, "car", "hints-1", init_weights(ResnetGenerator(**HINTED), std=0.2),
+               {**CARD, "arguments": HINTED}, dtype=torch.float32)
+    set_active_version(models_dir, "car", "hints-1")
+    sketch, hints = rasterize(RED_SCRIBBLE), rasterize_hints(RED_SCRIBBLE)
+    together = registry.generate_batch("car", [sketch, sketch], [hints, None])
+    assert np.array_equal(np.asarray(together[0].image),
+                          np.asarray(registry.generate("car", sketch, hints).image))
+    assert np.array_equal(np.asarray(together[1].image),
+                          np.asarray(registry.generate("car", sketch).image))
+
+
+def test_a_batch_of_sketches_gives_the_pictures_each_sketch_gives_alone(models_dir, registry):
+    make_trained_model(models_dir, "panda")
+    sketches = [rasterize([{"points": [[0.1, 0.1 + 0.2 * n], [0.9, 0.8 - 0.1 * n]],
+                            "size": 3 + 4 * n, "tool": "pen"}]) for n in range(4)]
+    alone = [registry.generate("panda", sketch) for sketch in sketches]
+    together = registry.generate_batch("panda", sketches)
+    assert len({picture.image.tobytes() for picture in alone}) == 4  # four different pictures
+    for one, batched in zip(alone, together, strict=True):
+        assert np.array_equal(np.asarray(one.image), np.asarray(batched.image))
+        assert batched.version == one.version == "test-1"
+        assert batched.model_ms > 0

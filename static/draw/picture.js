@@ -20,6 +20,7 @@ export class PicturePanel {
     this.resync = resync;
     this.picture = null; // {revision, url, category}
     this.unavailable = null; // {revision, category, reason}
+    this.asleep = null; // the server's kind words while no picture worker is awake
     this.shownRevision = -1;
     this.loadingRevision = -1;
     this.categoryAt = new Map([[revision, category]]);
@@ -57,6 +58,7 @@ export class PicturePanel {
       const category = this.categoryAt.get(revision) || this.now.category;
       this.picture = { revision, url: result.url, category };
       this.shownRevision = revision;
+      this.asleep = null;
       this.render();
     });
     image.addEventListener("error", () => {
@@ -74,6 +76,13 @@ export class PicturePanel {
       reason: unavailable.reason || "",
     };
     this.shownRevision = revision;
+    this.asleep = null;
+    this.render();
+  }
+
+  // No picture worker is awake: say so while waiting, until a picture or "still learning" comes.
+  receiveStatus(status) {
+    this.asleep = status.state === "asleep" ? String(status.message || "") : null;
     this.render();
   }
 
@@ -113,7 +122,7 @@ export class PicturePanel {
     this.renderImage(state === "picture");
 
     const words = thinking
-      ? "Thinking…"
+      ? (this.asleep || "Thinking…")
       : { picture: "Here it is!", unavailable: "Still learning", empty: "", waiting: "" }[state];
     if (this.status.textContent !== words) this.status.textContent = words;
 

@@ -221,6 +221,9 @@ class Studio {
       case "unavailable":
         this.panel.receiveUnavailable(message);
         break;
+      case "status":
+        this.panel.receiveStatus(message);
+        break;
       default:
         break; // badges and whatever comes later belong to other parts of the page
     }

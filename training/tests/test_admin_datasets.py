@@ -171,13 +171,6 @@ def test_dataset_name_already_on_disk_is_refused(trainer_client, retrain_dirs):
     assert "already exists" in error_text(response)
 
 
-def test_edge_choices_match_the_edge_methods():
-    from training.edges import EDGE_METHODS
-    from training.models import EDGE_CHOICES
-
-    assert tuple(value for value, _ in EDGE_CHOICES) == EDGE_METHODS
-
-
 @pytest.mark.django_db
 def test_the_add_page_offers_an_upload_and_a_server_folder(trainer_client, retrain_dirs):
     page = trainer_client.get(ADD_URL).content.decode()

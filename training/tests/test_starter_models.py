@@ -7,12 +7,17 @@ from django.conf import settings
 
 from inference.categories import CATEGORIES
 from inference.registry import Registry, is_trained, read_card, weights_path
+from training.evaluate import evaluate_model
 from training.worlds import paint, sketch_of
+from training.worlds.dataset import make_world_dataset
 
 SHIPPED = settings.BASE_DIR / "models"
 MAX_BYTES = 8 * 1024 * 1024
 QUALITY_GOAL = 0.6  # model L1 over mean-picture L1
 UNSEEN_SEEDS = range(900_000, 900_006)  # never used for training or evaluation
+# Re-scored drawings (held out) and as many more whose mean picture is the baseline.
+RESCORE_DRAWINGS = 10
+RESCORE_SEED_START = 910_000
 REGISTRY = Registry(SHIPPED, "cpu")
 
 pytestmark = pytest.mark.parametrize("category", CATEGORIES)
@@ -33,13 +38,18 @@ def test_each_category_ships_a_small_fp16_trained_model(category):
     assert card["training"]["command"].startswith(f"python manage.py train {category} ")
 
 
-def test_card_records_a_score_within_the_quality_goal(category):
-    # The goal: on 50 unseen world drawings, mean L1 at most 0.6x the mean-picture baseline's.
-    evaluation = active_card(category)["evaluation"]
-    assert evaluation["sketches"] >= 50
-    ratio = evaluation["metrics"]["l1"] / evaluation["baseline"]["mean_picture_l1"]
-    assert ratio == pytest.approx(evaluation["baseline"]["model_to_baseline_l1"])
-    assert ratio <= QUALITY_GOAL, json.dumps(evaluation)
+def test_the_model_meets_the_quality_goal_on_unseen_world_drawings(category, tmp_path):
+    # The card's evaluation used 50 unseen drawings (`make quality` runs the full suites); this
+    # re-scores the shipped file with the same evaluation code on a few more, so a model file
+    # that stopped following its world fails here, whatever its card says.
+    dataset = make_world_dataset(category, RESCORE_DRAWINGS * 2, f"{category}-rescore",
+                                 seed_start=RESCORE_SEED_START, val_fraction=0.5, root=tmp_path)
+    model = weights_path(SHIPPED, category, REGISTRY.active_version(category))
+
+    report = evaluate_model(model, str(dataset), data_dir=tmp_path, out=tmp_path / "sheet.png")
+
+    assert report["sketches"] == RESCORE_DRAWINGS
+    assert report["baseline"]["model_to_baseline_l1"] <= QUALITY_GOAL, json.dumps(report)
 
 
 def test_model_draws_a_real_picture_that_follows_each_unseen_drawing(category):

@@ -77,11 +77,16 @@ def test_the_card_command_reproduces_the_model_bit_for_bit(folders):
     assert one.keys() == two.keys() and all(torch.equal(one[key], two[key]) for key in one)
 
 
-def test_activate_serves_the_new_model(folders):
-    path = train("panda", "--dataset", "shapes", *TINY, "--version", "shapes-1", "--activate")[-1]
-    assert path.endswith("panda/shapes-1.safetensors")
+@pytest.mark.django_db
+def test_activate_promotes_the_new_model_like_the_promote_command(folders):
+    from training.models import ModelVersion
+
+    lines = train("panda", "--dataset", "shapes", *TINY, "--version", "shapes-1", "--activate")
+    assert lines[-1].endswith("panda/shapes-1.safetensors")
+    assert "promoted panda/shapes-1: it is served from the next picture" in lines
     registry = Registry(folders.MODELS_DIR, device="cpu")
     assert registry.active_version("panda") == "shapes-1"
+    assert ModelVersion.objects.get(version="shapes-1").status == "active"
     picture = registry.generate("panda", Image.new("L", (256, 256), 255))
     assert picture.image.size == (256, 256) and picture.version == "shapes-1"
 

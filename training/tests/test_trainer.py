@@ -34,7 +34,7 @@ def test_generator_args_override_a_preset_or_build_an_architecture():
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("generator", "resnet99", "generator"), ("gan_mode", "hinge", "gan mode"),
     ("batch_size", 0, "batch_size"), ("steps", -3, "steps"), ("image_size", 50, "image size"),
-    ("lr", 0.0, "lr"), ("betas", (0.5, 1.5), "betas"),
+    ("lr", 0.0, "lr"), ("beta2", 1.5, "beta2"),
 ])
 def test_bad_options_are_refused_by_name(option, value, message):
     with pytest.raises(ValueError, match=message):
@@ -43,8 +43,11 @@ def test_bad_options_are_refused_by_name(option, value, message):
 
 def test_config_survives_its_json_form():
     config = TrainConfig(category="car", dataset="cars", generator="medium", steps=9,
-                         betas=(0.4, 0.9), wobble=False)
+                         beta1=0.4, beta2=0.9, wobble=False)
     assert TrainConfig.from_dict(config.to_dict()) == config
+    legacy = {**config.to_dict(), "betas": [0.4, 0.9], "activate": True}  # an older run's
+    del legacy["beta1"], legacy["beta2"]
+    assert TrainConfig.from_dict(legacy) == config
     with pytest.raises(ValueError, match="unknown"):
         TrainConfig.from_dict({**config.to_dict(), "colour": "red"})
 

@@ -2,7 +2,7 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image
@@ -12,6 +12,7 @@ from inference.testing import make_trained_model
 from training import actions
 from training.actions import RetrainError, do_promote, do_roll_back, sync_model_versions
 from training.models import ModelVersion
+from training.upkeep import keep_books
 
 pytest_plugins = ["training.tests.retrain_fixtures"]
 
@@ -82,13 +83,50 @@ def test_the_active_version_follows_the_active_file_when_it_changed_elsewhere(tw
 
 
 @pytest.mark.django_db
-def test_the_versions_page_registers_models_it_has_not_seen(trainer_client, retrain_dirs):
+def test_the_versions_page_writes_nothing_the_upkeep_registers_new_files(trainer_client,
+                                                                        retrain_dirs):
     saved_model(retrain_dirs.MODELS_DIR, "old", activate=True)
 
-    page = trainer_client.get(VERSIONS_URL).content.decode()
+    trainer_client.get(VERSIONS_URL)
+    assert statuses() == {}
 
+    keep_books()
+    page = trainer_client.get(VERSIONS_URL).content.decode()
     assert statuses() == {"old": "active"}
     assert "old" in page
+
+
+@pytest.mark.django_db
+def test_promote_and_rollback_commands_change_active_and_the_rows_together(retrain_dirs):
+    models_dir = retrain_dirs.MODELS_DIR
+    saved_model(models_dir, "old", activate=True)  # served, never registered (a shipped model)
+    saved_model(models_dir, "new")
+    out = io.StringIO()
+
+    call_command("promote", "panda", "new", stdout=out)
+
+    assert active_file(models_dir) == "new"
+    assert statuses() == {"old": "retired", "new": "active"}
+    assert "promoted panda/new (was old)" in out.getvalue()
+    call_command("rollback", "panda", stdout=out)
+    assert active_file(models_dir) == "old"
+    assert statuses() == {"old": "active", "new": "retired"}
+    assert "rolled panda back to panda/old" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_promote_command_refuses_a_version_with_no_file_and_changes_nothing(retrain_dirs):
+    saved_model(retrain_dirs.MODELS_DIR, "old", activate=True)
+
+    with pytest.raises(CommandError, match="no saved model panda/missing"):
+        call_command("promote", "panda", "missing")
+    with pytest.raises(CommandError, match="bad model version"):
+        call_command("promote", "panda", "../car/v1")
+    with pytest.raises(CommandError, match="no active version to roll back from"):
+        call_command("rollback", "panda")
+
+    assert active_file(retrain_dirs.MODELS_DIR) == "old"
+    assert statuses() == {}
 
 
 @pytest.mark.django_db

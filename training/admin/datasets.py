@@ -1,0 +1,93 @@
+"""The datasets admin: add one from an uploaded zip or a server folder, and build it."""
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from training.actions import RetrainError, can_retrain, do_build_dataset
+from training.admin.permissions import RetrainPermissionMixin
+from training.forms import DatasetForm
+from training.models import TrainingDataset
+
+
+@admin.register(TrainingDataset)
+class TrainingDatasetAdmin(RetrainPermissionMixin, admin.ModelAdmin):
+    form = DatasetForm
+    list_display = ("name", "category", "status", "train_pairs", "val_pairs", "edge_method",
+                    "source", "created")
+    list_filter = ("status", "category")
+    search_fields = ("name",)
+    actions = ["build_selected"]
+    ADD_FIELDS = ("name", "category", "edges", "upload", "folder", "build_now")
+    VIEW_FIELDS = ("name", "category", "status", "source_kind", "source_path", "source_name",
+                   "edges", "edge_method", "train_pairs", "val_pairs", "dataset_dir",
+                   "skipped_files", "error", "created_by", "created", "built_at")
+
+    def has_add_permission(self, request):
+        return can_retrain(request.user)
+
+    def get_fields(self, request, obj=None):
+        return self.ADD_FIELDS if obj is None else self.VIEW_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.VIEW_FIELDS
+
+    @admin.display(description="source")
+    def source(self, dataset):
+        return dataset.source_name or dataset.source_path
+
+    @admin.display(description="skipped files")
+    def skipped_files(self, dataset):
+        if not dataset.skipped:
+            return "none"
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>{}: {}</li>", ((entry["file"], entry["reason"]) for entry in dataset.skipped)))
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = request.user
+        form.keep_source(obj)
+        obj.save()
+        if form.cleaned_data.get("build_now"):
+            self._build(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return redirect(self.change_url(obj))
+
+    def _build(self, request, dataset) -> bool:
+        try:
+            do_build_dataset(dataset)
+        except RetrainError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return False
+        self.message_user(request, f"Building {dataset.name} on the training queue.")
+        return True
+
+    @admin.action(description="Build the selected datasets", permissions=["retrain"])
+    def build_selected(self, request, queryset):
+        for dataset in queryset:
+            self._build(request, dataset)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/build/", self.guarded(self.build_view),
+                 name="training_trainingdataset_build"),
+            *super().get_urls(),
+        ]
+
+    def build_view(self, request, pk):
+        dataset = get_object_or_404(TrainingDataset, pk=pk)
+        self._build(request, dataset)
+        return redirect(self.change_url(dataset))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"can_retrain": can_retrain(request.user)}
+        dataset = TrainingDataset.objects.filter(pk=object_id).first()
+        if dataset is not None:
+            extra["build_url"] = self.admin_url("build", dataset.pk)
+            extra["retrain_url"] = reverse("admin:training_trainingrun_retrain") + \
+                f"?dataset={dataset.pk}"
+            extra["dataset_ready"] = dataset.status == TrainingDataset.Status.READY
+            extra["dataset_busy"] = dataset.status in (TrainingDataset.Status.QUEUED,
+                                                       TrainingDataset.Status.BUILDING)
+        return super().change_view(request, object_id, form_url, {**extra,
+                                                                   **(extra_context or {})})
