@@ -15,6 +15,7 @@ from inference.rasterize import SKETCH_STROKE_SIZE, rasterize
 from training.worlds.base import SIZE as HAND_SIZE
 from training.worlds.hand import ChildHand
 
+BRIDGED_EDGE_METHODS = ("hed", "canny")  # edge sketches of photos, which the bridge redraws
 LINE_GREY_LEVEL = 128  # a sketch pixel darker than this is on a line
 GAP_CLOSE_PX = 1  # line ends this close (each way) are joined before anything is measured
 MIN_LINE_PX = 24  # at 256 px: connected lines shorter than this are texture
