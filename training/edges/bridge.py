@@ -18,9 +18,9 @@ from training.worlds.hand import ChildHand
 BRIDGED_EDGE_METHODS = ("hed", "canny")  # edge sketches of photos, which the bridge redraws
 LINE_GREY_LEVEL = 128  # a sketch pixel darker than this is on a line
 GAP_CLOSE_PX = 1  # line ends this close (each way) are joined before anything is measured
-MIN_LINE_PX = 24  # at 256 px: connected lines shorter than this are texture
-MAX_LINES = 12  # a child draws a handful of lines, not dozens
-MAX_LINE_LENGTH_PX = 1400  # at 256 px: about 5 % ink at the canvas pen, the most a child inks
+MIN_LINE_PX = 12  # at 256 px: connected lines shorter than this are texture
+MAX_LINES = 30  # the worlds' child drawings hold 1-16 separate lines
+MAX_LINE_LENGTH_PX = 2600  # at 256 px: about 12 % ink at the canvas pen, as the worlds' children
 MIN_KEPT_LENGTH_PX = 60  # at 256 px: less than this left means there was no object to draw
 MAX_RAW_INK = 0.35  # an edge sketch inkier than this is noise, not a photo's edges
 SIMPLIFY_PX = 1.5  # Douglas-Peucker tolerance of the redrawn curves

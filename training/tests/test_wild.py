@@ -155,7 +155,7 @@ def test_quality_command_prints_a_line_per_active_model_and_part(model, settings
     other = make_trained_model(tmp_path / "other", "car", version="candidate-2", steps=2)
     call_command("quality", "--count", "1", "--sheets-dir", str(tmp_path / "quality"),
                  "--json", str(tmp_path / "quality.json"), "--edges", "canny",
-                 "--sketch-count", "1", "--also", str(other), stdout=out)
+                 "--sketch-count", "1", "--also", str(other), "--size", "64", stdout=out)
     lines = out.getvalue().splitlines()
     wild_lines = lines[:lines.index("")]
     assert sum(line.startswith("panda ") for line in wild_lines) == len(DRAWINGS)

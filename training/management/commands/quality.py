@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from inference.categories import CATEGORIES
-from inference.registry import Registry, weights_path
+from inference.registry import PICTURE_SIZE, Registry, weights_path
 from training.edges import edge_detector
 from training.wild import (
     DEFAULT_WILD_COUNT,
@@ -35,6 +35,9 @@ class Command(BaseCommand):
                             help="score these model files too (the HED-bridge proof's pair, a "
                                  "candidate before promotion), after the active models")
         parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+        parser.add_argument("--size", type=int, default=PICTURE_SIZE,
+                            help="picture size the models run at (default %(default)s; the "
+                                 "HED-bridge proof's models were trained at 128)")
         parser.add_argument("--edges", choices=("auto", "hed", "canny"), default="auto",
                             help="edge method for the sketch statistics (auto: HED when its "
                                  "weights load, else Canny)")
@@ -53,12 +56,13 @@ class Command(BaseCommand):
             try:
                 reports.append(evaluate_wild(
                     weights_path(settings.MODELS_DIR, category, version), count=options["count"],
-                    device=options["device"], sheets_dir=options["sheets_dir"]))
+                    size=options["size"], device=options["device"],
+                    sheets_dir=options["sheets_dir"]))
             except (ValueError, FileNotFoundError, RuntimeError) as error:
                 raise CommandError(f"{category}/{version}: {error}") from error
         for path in options["also"]:
             try:
-                reports.append(evaluate_wild(path, count=options["count"],
+                reports.append(evaluate_wild(path, count=options["count"], size=options["size"],
                                              device=options["device"]))
             except (ValueError, FileNotFoundError, RuntimeError) as error:
                 raise CommandError(f"{path}: {error}") from error
