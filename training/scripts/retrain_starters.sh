@@ -42,5 +42,6 @@ done
 wait
 
 models=()
-for category in $CATEGORIES; do models+=("models/$category/$VERSION.safetensors"); done
-"$PY" manage.py quality --also "${models[@]}" --json "$LOGS/quality.json" | tee "$LOGS/quality.txt"
+for category in $CATEGORIES; do models+=("${MODELS_DIR:-models}/$category/$VERSION.safetensors"); done
+"$PY" manage.py quality --count "${QUALITY_COUNT:-24}" --also "${models[@]}" \
+    --json "$LOGS/quality.json" | tee "$LOGS/quality.txt"
