@@ -1,11 +1,14 @@
-"""Training steps per second for the seed config (resnet9 G + 70x70 PatchGAN D), trainer vs plain.
+"""Training step speed: the trainer's step against a plain fp32 eager loop, for the small and the
+seed configuration, measured in one run.
 
-For each device (this CPU, and CUDA when there is one) and batch size, in one run: the rate of
-Trainer.train_step (autocast, channels_last and cudnn.benchmark on CUDA; fp32 on the CPU) and of
-a plain fp32 eager loop of the same two networks and losses, on the same batch, and their ratio.
-Data loading is left out of both, so the ratio compares the step itself. Few steps are timed
-(the CPU is slow), so on a busy shared machine the ratio is good to about +-20%.
+For each configuration (and each device: this CPU, and CUDA when there is one) the trainer's
+train_step (channels_last; bf16 autocast and cudnn.benchmark on CUDA) and the
+textbook step of training.trainer.reference (contiguous fp32) start from the same
+weights and take turns on the same batch, so a neighbour's load slows both alike. Data loading is
+left out of both. The ratio is the median of the per-turn ratios; on a shared, busy machine it is
+good to about +-20%.
 """
+import copy
 import statistics
 import tempfile
 import time
@@ -13,20 +16,23 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
-from inference.networks import build_generator, count_parameters, init_weights
+from inference.networks import count_parameters
 from training.datasets import DatasetWriter
-from training.discriminators import PatchDiscriminator
 from training.trainer import TrainConfig, Trainer
+from training.trainer.reference import plain_step
 
 PICTURE_SIZE = 256
-BATCH_SIZES = (1, 4)
-# (warm-up, timed) steps of each loop: a seed step takes ~3-6 s at batch 1 and ~15-25 s at
-# batch 4 on 2 shared cores, so the CPU part takes about two minutes.
-CPU_STEPS = {1: (1, 3), 4: (1, 1)}
-CUDA_STEPS = (5, 20)
+BATCH_SIZE = 1
+# name: (TrainConfig options, target ratio to the plain loop on the CPU (issue 13))
+CONFIGS = {
+    "small": ({"generator": "small", "ndf": 32}, 1.5),
+    "seed": ({"generator": "resnet9"}, 1.2),
+}
+# (warm-up, timed) turns of each step: a seed step takes seconds on 2 shared cores.
+CPU_TURNS = {"small": (2, 7), "seed": (1, 3)}
+CUDA_TURNS = (5, 20)
 PAIRS = 4
 
 
@@ -43,18 +49,12 @@ def _write_dataset(root: Path) -> Path:
     return writer.close()
 
 
-def _batch(trainer: Trainer, batch_size: int) -> dict:
-    items = [trainer.train_pairs[index % len(trainer.train_pairs)] for index in range(batch_size)]
-    return {"sketch": torch.stack([item["sketch"] for item in items]),
-            "photo": torch.stack([item["photo"] for item in items])}
-
-
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
 
 
-def _step_seconds(step, device: torch.device) -> float:
+def _turn_seconds(step, device: torch.device) -> float:
     _sync(device)
     started = time.perf_counter()
     step()
@@ -62,63 +62,39 @@ def _step_seconds(step, device: torch.device) -> float:
     return time.perf_counter() - started
 
 
-def _interleaved_rates(steps: dict, device: torch.device, warm_up: int, timed: int) -> dict:
-    """Steps per second of each step() (1 / median step time) after warm-up; the timed steps
-    take turns, so a neighbour's load on this shared machine slows both alike."""
+def measure(name: str, device_name: str, root: Path, dataset: Path) -> dict:
+    options, target = CONFIGS[name]
+    device = torch.device(device_name)
+    warm_up, timed = CUDA_TURNS if device.type == "cuda" else CPU_TURNS[name]
+    config = TrainConfig(category="panda", dataset=str(dataset), steps=1000,
+                         batch_size=BATCH_SIZE, device=device_name, seed=0, **options)
+    trainer = Trainer(config, runs_dir=root / "runs", export=False, log=lambda message: None)
+    plain = plain_step(config,
+                       copy.deepcopy(trainer.generator).to(memory_format=torch.contiguous_format),
+                       copy.deepcopy(trainer.discriminator).to(
+                           memory_format=torch.contiguous_format))
+    items = [trainer.train_pairs[index % len(trainer.train_pairs)] for index in range(BATCH_SIZE)]
+    batch = {key: torch.stack([item[key] for item in items]) for key in ("sketch", "photo")}
+    sketch, real = batch["sketch"].to(device), batch["photo"].to(device)
+    steps = {"trainer": lambda: trainer.train_step(batch), "plain": lambda: plain(sketch, real)}
     for step in steps.values():
         for _ in range(warm_up):
             step()
-    times = {name: [] for name in steps}
+    times = {key: [] for key in steps}
     for _ in range(timed):
-        for name, step in steps.items():
-            times[name].append(_step_seconds(step, device))
-    return {name: 1 / statistics.median(values) for name, values in times.items()}
-
-
-def _plain_loop(config: TrainConfig, batch: dict, device: torch.device):
-    """The textbook pix2pix step: fp32, eager, no autocast, no channels_last, no tricks."""
-    architecture, arguments = config.generator_spec()
-    generator = init_weights(build_generator(architecture, **arguments)).to(device)
-    discriminator = init_weights(PatchDiscriminator(4, config.ndf, config.n_layers)).to(device)
-    optimizer_g = torch.optim.Adam(generator.parameters(), lr=config.lr, betas=config.betas)
-    optimizer_d = torch.optim.Adam(discriminator.parameters(), lr=config.lr, betas=config.betas)
-    sketch, real = batch["sketch"].to(device), batch["photo"].to(device)
-
-    def step():
-        fake = generator(sketch)
-        optimizer_d.zero_grad()
-        d_real = discriminator(torch.cat([sketch, real], 1))
-        d_fake = discriminator(torch.cat([sketch, fake.detach()], 1))
-        d_loss = 0.5 * (F.mse_loss(d_real, torch.ones_like(d_real))
-                        + F.mse_loss(d_fake, torch.zeros_like(d_fake)))
-        d_loss.backward()
-        optimizer_d.step()
-        optimizer_g.zero_grad()
-        d_fake = discriminator(torch.cat([sketch, fake], 1))
-        g_loss = (F.mse_loss(d_fake, torch.ones_like(d_fake))
-                  + config.lambda_l1 * F.l1_loss(fake, real))
-        g_loss.backward()
-        optimizer_g.step()
-        return g_loss.item()
-
-    return step
-
-
-def measure(device_name: str, batch_size: int, root: Path, dataset: Path) -> dict:
-    device = torch.device(device_name)
-    warm_up, timed = CUDA_STEPS if device.type == "cuda" else CPU_STEPS[batch_size]
-    config = TrainConfig(category="panda", dataset=str(dataset), generator="resnet9",
-                         steps=1000, batch_size=batch_size, device=device_name, seed=0)
-    trainer = Trainer(config, runs_dir=root / "runs", export=False, log=lambda message: None)
-    batch = _batch(trainer, batch_size)
-    rates = _interleaved_rates(
-        {"trainer": lambda: trainer.train_step(batch), "plain": _plain_loop(config, batch, device)},
-        device, warm_up, timed)
+        for key, step in steps.items():
+            times[key].append(_turn_seconds(step, device))
     autocast = trainer.autocast_dtype
-    return {**rates, "device": device_name, "batch": batch_size, "timed": timed,
-            "parameters": (count_parameters(trainer.generator),
-                           count_parameters(trainer.discriminator)),
-            "autocast": str(autocast).replace("torch.", "") if autocast else "fp32"}
+    return {
+        "trainer_s": statistics.median(times["trainer"]),
+        "plain_s": statistics.median(times["plain"]),
+        "ratio": statistics.median(p / t for p, t in zip(times["plain"], times["trainer"],
+                                                         strict=True)),
+        "target": target if device.type == "cpu" else None, "timed": timed,
+        "parameters": (count_parameters(trainer.generator),
+                       count_parameters(trainer.discriminator)),
+        "autocast": str(autocast).replace("torch.", "") if autocast else "fp32",
+    }
 
 
 def run() -> None:
@@ -126,20 +102,21 @@ def run() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         dataset = _write_dataset(root / "data")
-        print(f"seed config training steps/s at {PICTURE_SIZE}x{PICTURE_SIZE}, torch "
-              f"{torch.__version__}, {torch.get_num_threads()} CPU threads "
-              f"(trainer step vs plain fp32 eager loop, same batch, data loading excluded)",
-              flush=True)
+        print(f"training step at {PICTURE_SIZE}x{PICTURE_SIZE}, batch {BATCH_SIZE}, torch "
+              f"{torch.__version__}, {torch.get_num_threads()} CPU threads: the trainer's step "
+              "against a plain fp32 eager loop from the same weights (turns interleaved, data "
+              "loading excluded)", flush=True)
         for device in devices:
-            for batch_size in BATCH_SIZES:
-                result = measure(device, batch_size, root, dataset)
+            for name in CONFIGS:
+                result = measure(name, device, root, dataset)
                 generator, discriminator = result["parameters"]
-                print(f"  {device:4s} batch {batch_size}: trainer {result['trainer']:7.3f} steps/s "
-                      f"({result['trainer'] * batch_size:7.2f} pairs/s, {result['autocast']}), "
-                      f"plain {result['plain']:7.3f} steps/s, ratio "
-                      f"{result['trainer'] / result['plain']:.2f}  "
-                      f"[G {generator:,} + D {discriminator:,} params, {result['timed']} timed "
-                      f"steps each, interleaved]", flush=True)
+                target = (f" (target >= {result['target']}: "
+                          f"{'met' if result['ratio'] >= result['target'] else 'NOT met'})"
+                          if result["target"] else "")
+                print(f"  {device:4s} {name:5s}: trainer {result['trainer_s'] * 1000:8.1f} ms "
+                      f"({result['autocast']}), plain {result['plain_s'] * 1000:8.1f} ms, ratio "
+                      f"{result['ratio']:.2f}{target}  [G {generator:,} + D {discriminator:,} "
+                      f"params, {result['timed']} timed turns each]", flush=True)
 
 
 if __name__ == "__main__":

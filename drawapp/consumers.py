@@ -55,7 +55,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
         self.asleep_watch = None
         await self.send_json({"type": "state", **state})
         if state["needs_picture"]:
-            await self._ask_for_picture(drawing.revision, drawing.category)
+            await self._ask_for_picture(drawing.revision, drawing.category, asking_again=True)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
@@ -82,8 +82,8 @@ class DrawConsumer(AsyncWebsocketConsumer):
         if not change.is_empty:
             await self._ask_for_picture(change.revision, change.category)
 
-    async def _ask_for_picture(self, revision: int, category: str):
-        await request_picture(self.drawing_id, revision, category)
+    async def _ask_for_picture(self, revision: int, category: str, asking_again: bool = False):
+        await request_picture(self.drawing_id, revision, category, asking_again)
         watching = self.asleep_watch is not None and not self.asleep_watch.done()
         if not watching and not picture_line().in_memory:
             self.asleep_watch = asyncio.create_task(self._tell_if_asleep(revision, category))

@@ -1,7 +1,11 @@
-"""Reading a drawing for its owner: the ownership check and the state a page restores from."""
+"""A drawing and its owner: the ownership check, the state a page restores from, and handing a
+browser's drawings to the child who signs in on it."""
 from django.core.exceptions import ValidationError
 
 from .models import Drawing, Generation
+
+SESSION_DRAWINGS_KEY = "visitor_drawings"
+MAX_REMEMBERED_DRAWINGS = 50
 
 
 def load_owned_drawing(drawing_id, session_key, user) -> Drawing | None:
@@ -13,6 +17,42 @@ def load_owned_drawing(drawing_id, session_key, user) -> Drawing | None:
     if drawing is None or not drawing.is_owned_by(session_key, user):
         return None
     return drawing
+
+
+def owned_drawings(session_key: str | None, user):
+    """The drawings of a signed-in user, or of this browser session for a visitor, newest first."""
+    if user is not None and user.is_authenticated:
+        return Drawing.objects.filter(owner_user=user).order_by("-updated")
+    if not session_key:
+        return Drawing.objects.none()
+    return Drawing.objects.filter(owner_session=session_key, owner_user=None).order_by("-updated")
+
+
+def latest_pictures(drawings) -> dict:
+    """drawing id -> the URL of its newest picture, for the drawings that have one."""
+    pictures = {}
+    for generation in Generation.objects.filter(drawing__in=drawings).order_by("revision"):
+        pictures[generation.drawing_id] = generation.url
+    return pictures
+
+
+def remember_session_drawing(session, drawing: Drawing) -> None:
+    """Note a visitor's drawing in their session, so it can be theirs when they sign in (signing
+    in gives the session a new key, but keeps what is in it)."""
+    remembered = [*session.get(SESSION_DRAWINGS_KEY, []), str(drawing.pk)]
+    session[SESSION_DRAWINGS_KEY] = remembered[-MAX_REMEMBERED_DRAWINGS:]
+
+
+def claim_session_drawings(sender, request, user, **kwargs) -> int:
+    """On sign-in (Django's user_logged_in): the drawings this browser made before are the
+    user's now, so a drawing made before joining a class is not lost. Returns how many."""
+    session = getattr(request, "session", None)
+    ids = session.get(SESSION_DRAWINGS_KEY, []) if session is not None else []
+    if not ids:
+        return 0
+    claimed = Drawing.objects.filter(pk__in=ids, owner_user=None).update(owner_user=user)
+    session[SESSION_DRAWINGS_KEY] = []
+    return claimed
 
 
 def drawing_state(drawing: Drawing) -> dict:

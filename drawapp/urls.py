@@ -12,6 +12,7 @@ from . import views
 drawing_patterns = (
     [
         path("", views.new_drawing, name="new"),
+        path("mine/", views.my_drawings, name="mine"),
         path("<uuid:drawing_id>/", views.draw, name="draw"),
     ],
     "drawapp",

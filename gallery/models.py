@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from inference.categories import CATEGORIES
 
+from .icons import icon_name
 from .names import FIRST_NAME_MAX
 from .rules import RULE_CHOICES
 
@@ -284,6 +285,7 @@ class Badge(models.Model):
 
     def as_message(self) -> dict:
         return {"slug": self.slug, "name": self.name, "icon": self.icon,
+                "icon_name": icon_name(self.icon),
                 "description": self.description}
 
 

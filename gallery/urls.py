@@ -17,6 +17,7 @@ urlpatterns = [
     path("gallery/art/<int:pk>/", art.artwork, name="artwork"),
     path("gallery/art/<int:pk>/star/", art.star, name="star"),
     path("gallery/art/<int:pk>/title/", art.set_title, name="title"),
+    path("gallery/art/<int:pk>/change/", keep.reopen, name="reopen"),
     path("gallery/keep/<uuid:drawing_id>/", keep.keep, name="keep"),
     path("gallery/me/", profile.profile, name="profile"),
     path("gallery/challenges/", challenges.challenge_list, name="challenges"),

@@ -29,7 +29,8 @@ from training.bookkeeping import (  # noqa: F401  (part of the actions' interfac
     sync_model_versions,
 )
 from training.models import ModelVersion, TrainingDataset, TrainingRun
-from training.tasks import TRAINING_QUEUE, build_training_dataset, run_training
+from training.queues import TRAINING_QUEUE
+from training.tasks import build_training_dataset, run_training
 
 logger = logging.getLogger(__name__)
 

@@ -13,16 +13,14 @@ from django.utils import timezone
 
 from inference.categories import CATEGORIES
 from inference.registry import VERSION_PATTERN, Registry, read_card
-from training.models import ModelVersion, TrainingRun
+from training.models import (
+    HEARTBEAT_TIMEOUT_S,
+    INTERRUPTED_MESSAGE,
+    ModelVersion,
+    TrainingRun,
+)
 
 logger = logging.getLogger(__name__)
-
-# A running run whose worker has not written a heartbeat for this long is marked interrupted.
-HEARTBEAT_TIMEOUT_S = 120
-INTERRUPTED_MESSAGE = (
-    f"The worker stopped reporting (no heartbeat for over {HEARTBEAT_TIMEOUT_S} s): it was "
-    "stopped or died. Resume continues from the last checkpoint."
-)
 
 
 def mark_interrupted_runs(now=None) -> int:

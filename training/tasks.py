@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from training.bookkeeping import mark_interrupted_runs, register_model_file
 from training.models import ERROR_CHARS, LOG_TAIL_CHARS, TrainingDataset, TrainingRun
+from training.queues import TRAINING_QUEUE  # noqa: F401  (the queue these tasks run on)
 from training.upkeep import keep_books_if_due
 
 logger = logging.getLogger(__name__)
 
-TRAINING_QUEUE = "training"
 PROGRESS_WRITE_INTERVAL_S = 1.0  # progress rows are written at most this often (and at the end)
 CANCEL_CHECK_INTERVAL_S = 1.0  # should_stop reads the cancel flag at most this often
 HEARTBEAT_INTERVAL_S = 20.0  # also while no step reports (start-up, validation, export)

@@ -15,6 +15,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 
 from training.bookkeeping import mark_interrupted_runs, sync_model_versions
+from training.queues import TRAINING_QUEUE
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ def keep_books_if_due(clock=time.monotonic) -> bool:
 
 
 def consumes_training_queue(consumer) -> bool:
-    from training.tasks import TRAINING_QUEUE
-
     return TRAINING_QUEUE in consumer.app.amqp.queues.consume_from
 
 

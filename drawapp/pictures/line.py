@@ -18,12 +18,16 @@ from collections import deque
 
 import redis
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 LEASE_S = 20.0  # longer than a batch takes; shorter than the broker's visibility timeout
 RECORD_TTL_S = 24 * 3600  # Redis keeps a drawing's newest/done revisions this long after use
 AWAKE_BEAT_S = 2.0  # a picture worker says it is awake this often...
 AWAKE_TTL_S = 6  # ...and counts as asleep this long after its last word
 NOTHING = -1  # the revision of "none yet"
+# MemoryLine forgets the drawings pictured longest ago beyond this many (a reconnect to one of
+# them asks again and finds its picture in the database: a read, no forward).
+MEMORY_RECORDS = 10_000
 
 
 class MemoryLine:
@@ -75,11 +79,20 @@ class MemoryLine:
         came meanwhile and the drawing joined the line again (wake a worker)."""
         with self._lock:
             self._leases.pop(drawing_id, None)
-            done = max(revision, self._done.get(drawing_id, NOTHING))
-            self._done[drawing_id] = done
+            done = max(revision, self._done.pop(drawing_id, NOTHING))
+            self._done[drawing_id] = done  # now the most recent: dicts keep insertion order
+            while len(self._done) > MEMORY_RECORDS:
+                forgotten = next(iter(self._done))
+                if forgotten in self._waiting or forgotten in self._leases:
+                    break
+                del self._done[forgotten]
+                self._newest.pop(forgotten, None)
             if self._newest.get(drawing_id, NOTHING) > done:
                 return self._join(drawing_id, category)
             return False
+
+    def mark_awake(self, categories) -> None:
+        """Nothing to record: in this process the pictures are made here (see is_awake)."""
 
     def is_awake(self, category: str) -> bool:
         """The web process itself makes the pictures: someone is always awake."""
@@ -158,6 +171,12 @@ class RedisLine:
     in_memory = False
 
     def __init__(self, url: str, prefix: str = "", lease_s: float = LEASE_S):
+        # A job lost with its worker must come back after its drawing's lease ran out, or the
+        # job finds the drawing still leased and does nothing.
+        if settings.BROKER_VISIBILITY_TIMEOUT_S <= lease_s:
+            raise ImproperlyConfigured(
+                f"BROKER_VISIBILITY_TIMEOUT_S={settings.BROKER_VISIBILITY_TIMEOUT_S} must be "
+                f"longer than the picture line's lease of {lease_s} s")
         self.lease_s = lease_s
         self.redis = redis.Redis.from_url(url)
         self.prefix = prefix + "pictures:"

@@ -108,6 +108,10 @@ return {box: [box.left, box.top, box.right, box.bottom], inside: box.width > 0 &
 """
 
 
+# The contrast check the kid pages must pass (WCAG AA), as a script run in the page.
+LOW_CONTRAST = (Path(__file__).parent / "low_contrast.js").read_text()
+
+
 class Page:
     """The drawing page as a test drives it."""
 
@@ -165,6 +169,10 @@ class Page:
         """Whether all of the element is in the window, without scrolling."""
         found = self.driver.execute_script(ON_SCREEN, element)
         return found["inside"]
+
+    def low_contrast_texts(self) -> list[dict]:
+        """The visible texts under WCAG AA contrast (or faded), with their ratios."""
+        return self.driver.execute_script(LOW_CONTRAST)
 
     def click(self, test_id: str):
         self.find(test_id).click()

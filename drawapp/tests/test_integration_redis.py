@@ -112,3 +112,56 @@ async def draw_quickly(base_url, drawing_id, session_key) -> list[int]:
         while not revisions or revisions[-1] != STROKES_EACH:
             revisions.append((await next_of(ws, "result"))["revision"])
     return revisions
+
+
+def job_received(worker_log: str) -> bool:
+    started, ready, after = worker_log.partition(" ready.")
+    return bool(ready) and "pictures.serve" in after and "received" in after
+
+
+@pytest.fixture
+def slow_panda(models_dir):
+    """A seed-sized panda generator (untrained weights, served all the same): its first
+    picture takes long enough on a CPU to kill the worker in the middle of it."""
+    from inference.networks import build_generator
+    from inference.registry import save_model, set_active_version
+
+    arguments = {"in_channels": 1, "out_channels": 3}
+    card = {"architecture": "resnet", "arguments": arguments, "training": {"steps": 1}}
+    save_model(models_dir, "panda", "slow-1", build_generator("resnet", **arguments), card)
+    set_active_version(models_dir, "panda", "slow-1")  # a test fixture, not the studio's way
+
+
+def test_a_job_killed_with_its_worker_reaches_the_page_through_another_worker(
+        slow_panda, service_environment, tmp_path):
+    from drawapp.pictures.line import LEASE_S
+
+    services = service_environment(BROKER_VISIBILITY_TIMEOUT_S=int(LEASE_S) + 1)
+    session_key = new_session_key()
+    drawing = Drawing.objects.create(owner_session=session_key)
+    doomed_log = tmp_path / "doomed.log"
+    with daphne_server(services, tmp_path / "daphne.log") as base_url:
+        async def draw_then_kill():
+            ws_url = base_url.replace("http://", "ws://") + f"/ws/draw/{drawing.pk}/"
+            headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}",
+                       "Origin": base_url}
+            async with websockets.connect(ws_url, additional_headers=headers) as ws:
+                await next_of(ws, "state")
+                with celery_worker(services, [queue_for("panda")], doomed_log,
+                                   name=f"doomed-{os.getpid()}") as doomed:
+                    await ws.send(json.dumps(stroke_message()))
+                    await next_of(ws, "ack")
+                    async with asyncio.timeout(60):
+                        while not job_received(doomed_log.read_text()):
+                            await asyncio.sleep(0.05)
+                    doomed.kill()  # in the middle of loading or running the generator
+                    doomed.wait()
+                with celery_worker(services, [queue_for("panda")], tmp_path / "rescuer.log",
+                                   name=f"rescuer-{os.getpid()}"):
+                    return await next_of(ws, "result", timeout=120)
+
+        result = asyncio.run(draw_then_kill())
+    assert result["revision"] == 1
+    assert job_received(doomed_log.read_text())
+    assert "1 of 1 pictured" not in doomed_log.read_text()
+    assert "1 of 1 pictured" in (tmp_path / "rescuer.log").read_text()

@@ -4,6 +4,7 @@ import time
 import uuid
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from drawapp.pictures.line import MemoryLine, RedisLine
 
@@ -87,3 +88,20 @@ def test_an_unfinished_lease_keeps_others_from_taking_the_drawing(line):
     assert line.take("panda", 8) == []  # the second worker finds nothing to do
     assert line.finish("a", 1, "panda") is True
     assert line.take("panda", 8) == [("a", 2)]
+
+
+def test_the_broker_must_not_hand_back_a_lost_job_before_its_lease_ran_out(settings):
+    settings.BROKER_VISIBILITY_TIMEOUT_S = 10
+    with pytest.raises(ImproperlyConfigured, match="must be longer than the picture line's"):
+        RedisLine("redis://127.0.0.1:6379/0", lease_s=20)
+
+
+def test_memory_remembers_a_bounded_number_of_drawings(monkeypatch):
+    monkeypatch.setattr("drawapp.pictures.line.MEMORY_RECORDS", 3)
+    line = MemoryLine()
+    for n in range(5):
+        line.offer(f"d{n}", 1, "panda")
+        line.take("panda", 1)
+        line.finish(f"d{n}", 1, "panda")
+    assert line.offer("d4", 1, "panda") is False  # still known to be pictured
+    assert line.offer("d0", 1, "panda") is True  # forgotten: asked again (its picture is found)

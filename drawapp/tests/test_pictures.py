@@ -35,6 +35,12 @@ def draw(drawing, strokes: int) -> int:
 
 
 @pytest.fixture
+def batches_on_the_cpu(monkeypatch):
+    """Batches of up to 8 drawings on the CPU too, as on a GPU."""
+    monkeypatch.setattr(tasks, "MAX_BATCH", {"cpu": 8})
+
+
+@pytest.fixture
 def forwards(monkeypatch):
     """The batch size of every forward the registry runs."""
     sizes = []
@@ -66,7 +72,7 @@ def pictured(*drawings) -> set[tuple[str, int]]:
 
 
 async def test_waiting_drawings_get_their_newest_revision_in_one_batch(
-        embedded, trained_panda, forwards):
+        embedded, trained_panda, forwards, batches_on_the_cpu):
     busy, quiet = [await sync_to_async(Drawing.objects.create)() for _ in range(2)]
     held = PictureThreadHeld()
     runner.run_task(held, (), "gen.panda")
@@ -116,7 +122,7 @@ def redis_line(settings, monkeypatch):
 
 
 async def test_on_celery_workers_stale_revisions_cost_nothing_and_wakeups_are_coalesced(
-        redis_line, trained_panda, forwards):
+        redis_line, trained_panda, forwards, batches_on_the_cpu):
     busy, quiet = [await sync_to_async(Drawing.objects.create)() for _ in range(2)]
     for revision in range(1, 4):
         await sync_to_async(draw)(busy, 1)
@@ -133,7 +139,7 @@ async def test_on_celery_workers_stale_revisions_cost_nothing_and_wakeups_are_co
 
 def test_two_celery_workers_share_the_line_and_picture_each_revision_once(
         redis_line, trained_panda, monkeypatch):
-    monkeypatch.setattr(tasks, "MAX_BATCH", 2)
+    monkeypatch.setattr(tasks, "MAX_BATCH", {"cpu": 2})
     drawings = [Drawing.objects.create() for _ in range(6)]
     for drawing in drawings:
         revision = draw(drawing, 1)
@@ -205,3 +211,47 @@ def test_a_coloured_stroke_reaches_the_model_as_a_colour_hint(embedded, monkeypa
     coloured = hints[3] > 0
     assert coloured.sum() > 100
     assert np.allclose(hints[:3][:, coloured].T, np.array(PALETTE["red"]) / 255)
+
+
+async def test_a_line_that_cannot_be_reached_loses_no_stroke_and_closes_no_socket(
+        redis_line, quick_to_tell, drawing, session_key, monkeypatch):
+    import redis
+
+    def unreachable(*args):
+        raise redis.ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(line_module.picture_line(), "offer", unreachable)
+    socket = Socket(drawing.pk, session_key)
+    await socket.connect()
+    await socket.receive_until("state")
+    for revision in (1, 2):
+        await socket.send(stroke_message())
+        assert await socket.receive_until("ack") == {"type": "ack", "revision": revision}
+    assert (await Drawing.objects.aget(pk=drawing.pk)).revision == 2
+    await socket.close()
+
+
+async def test_a_reconnect_wakes_a_worker_even_if_the_lost_wakeup_left_the_drawing_in_line(
+        redis_line, quick_to_tell, drawing, session_key):
+    revision = await sync_to_async(draw)(drawing, 1)
+    await request_picture(str(drawing.pk), revision, "panda")
+    redis_line.clear()  # the wake-up never reached a worker
+    await request_picture(str(drawing.pk), revision, "panda")
+    assert redis_line == []  # a stroke's own ask does not wake twice...
+    socket = Socket(drawing.pk, session_key)
+    await socket.connect()
+    assert (await socket.receive_until("state"))["needs_picture"] is True
+    await socket.close()
+    assert redis_line == [(("panda",), "gen.panda")]  # ...the page's reconnect does
+
+
+async def test_on_the_cpu_each_waiting_drawing_gets_a_forward_of_its_own(
+        embedded, trained_panda, forwards):
+    drawings = [await sync_to_async(Drawing.objects.create)() for _ in range(3)]
+    held = PictureThreadHeld()
+    runner.run_task(held, (), "gen.panda")
+    for drawing in drawings:
+        await request_picture(str(drawing.pk), await sync_to_async(draw)(drawing, 1), "panda")
+    held.release.set()
+    await asyncio.to_thread(runner.wait_until_idle)
+    assert forwards == [1, 1, 1]

@@ -8,9 +8,11 @@ re-exported here for callers.
 """
 from .artworks import (
     REVIEW_ACTIONS,
+    Kept,
     clean_title,
     do_add_artwork,
     do_keep_artwork,
+    do_reopen_artwork,
     do_review_artwork,
     do_set_title,
     do_star,
@@ -48,11 +50,12 @@ from .signin import (
 
 __all__ = [
     "MAX_KIDS_PER_CLASS", "REVIEW_ACTIONS", "XP_DRAWING_MAX", "XP_ENTER", "XP_FEATURED",
-    "XP_KEEP", "XP_PER_STROKE", "XP_STAR_RECEIVED", "XP_WIN", "Conflict", "GalleryError",
+    "XP_KEEP", "XP_PER_STROKE", "XP_STAR_RECEIVED", "XP_WIN", "Conflict", "GalleryError", "Kept",
     "NewPin", "NotAllowed", "PinCheck", "can_curate", "can_pick_winner", "clean_title",
     "do_add_artwork", "do_add_kids", "do_alert_device_stopped", "do_check_pin",
     "do_create_challenge", "do_create_classroom", "do_create_teacher", "do_enter_challenge",
-    "do_keep_artwork", "do_pick_winner", "do_record_drawing_activity", "do_reset_pin",
+    "do_keep_artwork", "do_pick_winner", "do_record_drawing_activity", "do_reopen_artwork",
+    "do_reset_pin",
     "do_resolve_alert", "do_review_artwork", "do_set_title", "do_star", "do_unlock_kid",
     "do_update_classroom_settings", "png_bytes",
 ]

@@ -1,5 +1,6 @@
 """Artworks: keeping a drawing, titles, the teacher's review and classmates' stars."""
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -9,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from drawapp.models import Generation
+from drawapp.models import Drawing, Generation
 from inference.categories import CATEGORIES
 from inference.rasterize import rasterize
 
@@ -66,9 +67,18 @@ def do_add_artwork(
     return artwork
 
 
-def do_keep_artwork(kid: KidProfile, drawing, title: str = "") -> tuple[Artwork, bool]:
-    """Keep the drawing as it is now, with the picture of its current revision. Returns the
-    artwork and whether it is new (keeping the same revision twice gives the first one)."""
+@dataclass(frozen=True)
+class Kept:
+    """What keeping did: made a "new" artwork, "updated" the drawing's artwork, or nothing as
+    this very revision was kept already ("same")."""
+
+    artwork: Artwork
+    outcome: str
+
+
+def do_keep_artwork(kid: KidProfile, drawing, title: str = "", as_new: bool = False) -> Kept:
+    """Keep the drawing as it is now, with the picture of its current revision. Keeping a
+    drawing again after more strokes updates its artwork; `as_new` keeps a second one."""
     if drawing.owner_user_id != kid.user_id:
         raise NotAllowed("not_yours", "That drawing is not yours.")
     strokes = drawing.visible_strokes()
@@ -76,22 +86,79 @@ def do_keep_artwork(kid: KidProfile, drawing, title: str = "") -> tuple[Artwork,
         raise GalleryError("empty", "Draw something first!")
     existing = Artwork.objects.filter(drawing=drawing, drawing_revision=drawing.revision).first()
     if existing is not None:
-        return existing, False
+        return Kept(existing, "same")
     generation = Generation.objects.filter(drawing=drawing, revision=drawing.revision).first()
     picture_file = generation and Path(settings.MEDIA_ROOT) / generation.image
     if generation is None or not picture_file.is_file():
         raise Conflict("no_picture", "Wait for your picture, then keep it!")
+    earlier = None if as_new else (
+        Artwork.objects.filter(drawing=drawing, kid=kid).order_by("-created", "-pk").first())
+    sketch_png, picture_png = png_bytes(rasterize(strokes)), picture_file.read_bytes()
+    if earlier is not None:
+        artwork = _replace_artwork_picture(
+            earlier, strokes=strokes, sketch_png=sketch_png, picture_png=picture_png,
+            generation=generation, drawing_revision=drawing.revision, title=title)
+        return Kept(artwork, "updated")
     try:
         artwork = do_add_artwork(
-            kid, strokes=strokes, sketch_png=png_bytes(rasterize(strokes)),
-            picture_png=picture_file.read_bytes(), category=generation.category,
-            model_version=generation.model_version, title=title, drawing=drawing,
-            drawing_revision=drawing.revision,
+            kid, strokes=strokes, sketch_png=sketch_png, picture_png=picture_png,
+            category=generation.category, model_version=generation.model_version, title=title,
+            drawing=drawing, drawing_revision=drawing.revision,
         )
     except IntegrityError:  # the same revision kept twice at once: the other one won
         existing = Artwork.objects.filter(drawing=drawing, drawing_revision=drawing.revision)
-        return existing.get(), False
-    return artwork, True
+        return Kept(existing.get(), "same")
+    return Kept(artwork, "new")
+
+
+def _replace_artwork_picture(artwork: Artwork, *, strokes, sketch_png: bytes, picture_png: bytes,
+                             generation, drawing_revision: int, title: str) -> Artwork:
+    """The drawing changed since it was kept: its artwork shows it as it is now, and goes back
+    to the teacher where the class wants pictures checked (no XP: it is not a new picture)."""
+    old_files = (artwork.sketch.name, artwork.picture.name)
+    token = secrets.token_hex(8)
+    artwork.sketch.save(f"{token}-sketch.png", ContentFile(sketch_png), save=False)
+    artwork.picture.save(f"{token}-picture.png", ContentFile(picture_png), save=False)
+    artwork.strokes = strokes
+    artwork.category = generation.category
+    artwork.model_version = generation.model_version
+    artwork.drawing_revision = drawing_revision
+    if title:
+        artwork.title = clean_title(title)
+    if artwork.classroom.approval_required:
+        artwork.status = Artwork.Status.PENDING
+        artwork.featured = False
+    elif artwork.status == Artwork.Status.RETURNED:
+        artwork.status = Artwork.Status.APPROVED
+    try:
+        artwork.save()
+    except Exception:
+        artwork.sketch.delete(save=False)
+        artwork.picture.delete(save=False)
+        raise
+    storage = artwork.picture.storage
+    for name in old_files:
+        storage.delete(name)
+    return artwork
+
+
+def do_reopen_artwork(kid: KidProfile, artwork: Artwork, session_key: str = ""):
+    """The drawing behind one of the kid's artworks, to change it (a picture the teacher sent
+    back, say). Where the drawing is gone, a new one starts from the artwork's strokes and
+    becomes the artwork's drawing, so keeping it again updates the same artwork."""
+    if artwork.kid_id != kid.pk:
+        raise NotAllowed("not_yours", "That picture is not yours.")
+    drawing = artwork.drawing
+    if drawing is not None and drawing.owner_user_id == kid.user_id:
+        return drawing
+    drawing = Drawing.objects.create(
+        owner_user=kid.user, owner_session=session_key, category=artwork.category,
+        strokes=list(artwork.strokes), revision=len(artwork.strokes),
+    )
+    artwork.drawing = drawing
+    artwork.drawing_revision = None
+    artwork.save(update_fields=["drawing", "drawing_revision"])
+    return drawing
 
 
 def do_set_title(artwork: Artwork, kid: KidProfile, title: str) -> Artwork:

@@ -147,7 +147,7 @@ def test_new_badges_are_pushed_to_the_kid_group_after_commit(
         callback()
     message = async_to_sync(layer.receive)(channel)
     assert message == {"type": "badge.awarded", "badge": {
-        "slug": "first-picture", "name": "First picture", "icon": "🎨",
+        "slug": "first-picture", "name": "First picture", "icon": "🎨", "icon_name": "palette",
         "description": "You kept your first picture!"}}
 
 

@@ -1,12 +1,19 @@
-"""Every kid page in headless Chromium at phone size: a way home on the screen, no dead ends."""
+"""Kid pages in headless Chromium: a way home on every one, and no work lost."""
 from django.conf import settings
 from django.test import Client
 from selenium.webdriver.common.by import By
 
-from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, Page
-from gallery.actions import do_add_artwork, do_add_kids, do_create_classroom
+from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, line
+from gallery.actions import (
+    do_add_artwork,
+    do_add_kids,
+    do_create_classroom,
+    do_review_artwork,
+)
+from gallery.models import Artwork
+from gallery.pins import hash_pin
 
-from .conftest import STROKES, make_teacher, tiny_png
+from .conftest import KID_PIN, STROKES, make_teacher, tiny_png
 
 pytestmark = [*BROWSER_TEST_MARKS]
 
@@ -28,26 +35,94 @@ def sign_in(browser, base_url, user):
                         "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
 
 
-def test_every_kid_page_has_a_way_home_on_a_phone(studio_url, browser, screen, django_user_model):
-    base_url, server_log = studio_url
-    screen(PHONE)
-    page = Page(browser, server_log)
+def a_kid_with_a_returned_picture(django_user_model):
     teacher = make_teacher(django_user_model, "rivera")
     classroom = do_create_classroom(teacher, "Sunflowers")
     kid = do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
     art = do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
                          category="panda")
+    do_review_artwork(art, teacher.user, "return", "Add some wheels!")
+    return classroom, kid, art
 
+
+def visit_kid_pages(browser, base_url, page, django_user_model, look) -> dict:
+    """look(path) on every page a visitor and then a signed-in kid can reach; what it found."""
+    classroom, kid, art = a_kid_with_a_returned_picture(django_user_model)
+    found = {}
     browser.delete_all_cookies()
-    for path in ("/join/", f"/join/{classroom.join_code}/",
-                 f"/join/{classroom.join_code}/{kid.pk}/"):
+    for path in ("/", "/join/", f"/join/{classroom.join_code}/",
+                 f"/join/{classroom.join_code}/{kid.pk}/", "/draw/"):
         browser.get(base_url + path)
-        assert way_home_on_screen(browser, page), path
-
+        found[path] = look(path)
     sign_in(browser, base_url, kid.user)
-    for path in ("/draw/", "/gallery/mine/", "/gallery/class/", "/gallery/challenges/",
-                 "/gallery/me/", f"/gallery/art/{art.pk}/"):
+    for path in ("/draw/", "/draw/mine/", "/gallery/mine/", "/gallery/class/",
+                 "/gallery/challenges/", "/gallery/me/", f"/gallery/art/{art.pk}/"):
         browser.get(base_url + path)
         page.wait_until(lambda: browser.execute_script("return document.readyState")
                         == "complete", "the page to load")
-        assert way_home_on_screen(browser, page), path
+        found["kid " + path] = look(path)
+    return found
+
+
+def test_every_kid_page_has_a_way_home_on_a_phone(studio_url, browser, screen, django_user_model):
+    base_url, server_log = studio_url
+    screen(PHONE)
+    page = Page(browser, server_log)
+    found = visit_kid_pages(browser, base_url, page, django_user_model,
+                            lambda path: path == "/" or way_home_on_screen(browser, page))
+    assert [path for path, home in found.items() if not home] == []
+
+
+def test_drawing_before_joining_is_kept_in_my_drawings_and_keeping_twice_updates_one_artwork(
+    studio_url, browser, screen, django_user_model, settings
+):
+    base_url, server_log = studio_url
+    settings.MEDIA_ROOT = server_log.parent / "media"  # where the Daphne process keeps files
+    screen(TABLET)
+    page = Page(browser, server_log)
+    teacher = make_teacher(django_user_model, "rivera")
+    classroom = do_create_classroom(teacher, "Sunflowers")
+    kid = do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
+    kid.pin_hash = hash_pin(KID_PIN)
+    kid.save()
+    browser.delete_all_cookies()
+
+    drawing_id = page.open_new_drawing(base_url)  # before joining
+    page.draw_with_mouse(line((0.2, 0.5), (0.8, 0.5)))
+    page.wait_for_picture_of(1)
+    browser.get(f"{base_url}/join/{classroom.join_code}/{kid.pk}/")
+    for picture in KID_PIN:
+        page.find(f"pin-{picture}").click()
+    page.find("pin-go").click()
+    page.wait_until(lambda: browser.current_url == base_url + "/gallery/mine/", "my gallery")
+
+    page.click("my-drawings-link")
+    page.click(f"drawing-{drawing_id}")  # carry on with it
+    page.wait_for_body("connection", "open")
+    page.wait_for_picture_of(1)
+    page.find("keep").click()
+    page.wait_for_body("kept", "yes")
+    assert page.find("keep-new").is_displayed()
+    page.draw_with_mouse(line((0.5, 0.2), (0.5, 0.8)))
+    page.wait_for_picture_of(2)
+    browser.execute_script("document.body.dataset.kept = ''")
+    page.find("keep").click()
+    page.wait_for_body("kept", "yes")
+    assert "Updated!" in page.find("keep-status").text
+    artwork = Artwork.objects.get(kid=kid)
+    assert artwork.drawing_id is not None and str(artwork.drawing_id) == drawing_id
+    assert artwork.drawing_revision == 2 and len(artwork.strokes) == 2
+
+
+def test_every_text_on_the_kid_pages_meets_wcag_aa_contrast(
+    studio_url, browser, screen, django_user_model, default_badges
+):
+    base_url, server_log = studio_url
+    screen(PHONE)
+    page = Page(browser, server_log)
+    def look(path):
+        page.wait_for_animations()  # a badge pop-up fading in is not faded text
+        return page.low_contrast_texts()
+
+    found = visit_kid_pages(browser, base_url, page, django_user_model, look)
+    assert {path: texts for path, texts in found.items() if texts} == {}

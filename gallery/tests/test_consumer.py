@@ -52,7 +52,7 @@ async def test_a_badge_earned_while_the_page_is_open_pops_up_there(cast):
     await sync_to_async(cast.art)(cast.kid)  # the first picture
     message = await receive(socket)
     assert message == {"type": "badge.awarded", "badge": {
-        "slug": "first-picture", "name": "First picture", "icon": "🎨",
+        "slug": "first-picture", "name": "First picture", "icon": "🎨", "icon_name": "palette",
         "description": "You kept your first picture!"}}
     await socket.disconnect()
 

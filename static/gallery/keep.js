@@ -2,7 +2,8 @@
 
 const form = document.querySelector("[data-testid=keep-form]");
 if (form) {
-  const button = form.querySelector("button");
+  const button = form.querySelector("[data-testid=keep]");
+  const keepNew = form.querySelector("[data-testid=keep-new]");
   const status = form.querySelector("[data-testid=keep-status]");
 
   const pictureReady = () =>
@@ -30,23 +31,28 @@ if (form) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    const body = new FormData(form);
+    if (event.submitter?.name) body.set(event.submitter.name, event.submitter.value);
     button.disabled = true;
+    keepNew.disabled = true;
     say("…");
     try {
       const response = await fetch(form.action, {
         method: "POST",
-        body: new FormData(form),
+        body,
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
       const reply = await response.json();
       say(reply.message || "Oops! Try again.", reply.ok ? reply.artwork_url : null);
       document.body.dataset.kept = reply.ok ? "yes" : reply.code || "error";
+      if (reply.ok) keepNew.hidden = false; // kept once: "Keep it!" now updates it
     } catch {
       say("Oops! Try again in a moment.");
       document.body.dataset.kept = "error";
     } finally {
       button.disabled = false;
+      keepNew.disabled = false;
     }
   });
 }

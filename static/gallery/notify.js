@@ -27,6 +27,25 @@ function confetti() {
   return layer;
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+
+// The badge's icon from the studio's sprite, or its emoji where the studio draws none.
+function badgeIcon(badge) {
+  const holder = element("span", "g-popup-icon");
+  if (!badge.icon_name || !root.dataset.icons) {
+    holder.textContent = badge.icon;
+    return holder;
+  }
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  const use = document.createElementNS(SVG, "use");
+  use.setAttribute("href", `${root.dataset.icons}#${badge.icon_name}`);
+  svg.append(use);
+  holder.append(svg);
+  return holder;
+}
+
 function element(tag, className, text) {
   const node = document.createElement(tag);
   node.className = className;
@@ -53,7 +72,7 @@ function show(badge) {
   popup.dataset.testid = "badge-popup";
   popup.dataset.badge = badge.slug;
   popup.append(confetti());
-  popup.append(element("span", "g-popup-icon", badge.icon));
+  popup.append(badgeIcon(badge));
   const words = element("div", "g-popup-words");
   words.append(element("span", "g-popup-kicker", "New badge!"));
   words.append(element("strong", "g-popup-name", badge.name));

@@ -1,6 +1,9 @@
 """What each training step reads: seeded batches that replay from any step, augmented pairs, and
 the pix2pix learning-rate schedule."""
 import math
+import queue
+import threading
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from torch.utils.data import Dataset, Sampler
@@ -67,3 +70,53 @@ class AugmentedPairs(Dataset):
         self.augment.reseed(seed)
         return self.pairs[index]
 
+
+
+PREFETCH_BATCHES = 2  # batches loaded ahead of the step that will use them
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def prefetched(batches: Iterable, depth: int = PREFETCH_BATCHES) -> Iterator:
+    """The same batches in the same order, loaded `depth` ahead on a background thread, so the
+    step does not wait while the next pair is read and augmented (the augmentation reseeds its
+    own generator for every pair, so the thread changes no number). Stops the thread when the
+    caller stops iterating."""
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def load() -> None:
+        try:
+            for batch in batches:
+                if not hand_over(batch):
+                    return
+            hand_over(done)
+        except BaseException as error:  # handed to the training thread, raised there
+            hand_over(_Failed(error))
+
+    thread = threading.Thread(target=load, name="training-batches", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is done:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()

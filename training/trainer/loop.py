@@ -30,7 +30,7 @@ from training.edges.bridge import BRIDGED_EDGE_METHODS
 from training.losses import GANLoss, gradient_penalty, l1_term
 from training.metrics import MetricMeans, to_uint8
 from training.trainer import checkpoints, samples
-from training.trainer.data import AugmentedPairs, LinearDecay, SeededBatchSampler
+from training.trainer.data import AugmentedPairs, LinearDecay, SeededBatchSampler, prefetched
 from training.trainer.options import DEFAULT_EPOCHS, TrainConfig
 from training.trainer.runs import (
     CHECKPOINT_DIR,
@@ -45,6 +45,10 @@ from training.trainer.runs import (
 logger = logging.getLogger(__name__)
 
 MAX_SAMPLE_GRIDS = 50  # the per-epoch default never writes more grids than this in one run
+# Both networks and their inputs, on every device: cuDNN's tensor-core convolutions want it, and
+# oneDNN's CPU convolutions run faster in it (bench/training.py prints the step against a plain
+# contiguous fp32 loop).
+TRAINING_MEMORY_FORMAT = torch.channels_last
 
 
 def _set_requires_grad(module: torch.nn.Module, flag: bool) -> None:
@@ -116,8 +120,8 @@ class Trainer:
         )).to(self.device)
         if self.on_cuda:
             torch.backends.cudnn.benchmark = True
-            self.generator.to(memory_format=torch.channels_last)
-            self.discriminator.to(memory_format=torch.channels_last)
+        self.generator.to(memory_format=TRAINING_MEMORY_FORMAT)
+        self.discriminator.to(memory_format=TRAINING_MEMORY_FORMAT)
         self.gan_loss = GANLoss(config.gan_mode)
         self.optimizer_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr,
                                             betas=config.betas)
@@ -179,7 +183,7 @@ class Trainer:
 
     def _to_device(self, tensor: torch.Tensor) -> torch.Tensor:
         tensor = tensor.to(self.device, non_blocking=True)
-        return tensor.contiguous(memory_format=torch.channels_last) if self.on_cuda else tensor
+        return tensor.contiguous(memory_format=TRAINING_MEMORY_FORMAT)
 
     def train_step(self, batch: dict) -> dict:
         """One pix2pix iteration: D learns real vs fake pairs, then G learns to fool D and match."""
@@ -221,13 +225,15 @@ class Trainer:
 
     # The loop --------------------------------------------------------------------------------
 
-    def _loader(self) -> DataLoader:
+    def _loader(self):
         sampler = SeededBatchSampler(len(self.train_pairs), self.config.batch_size,
                                      self.config.seed, self.step, self.total_steps)
         # An own generator keeps DataLoader from drawing on the global RNG (exact resume).
-        return DataLoader(AugmentedPairs(self.train_pairs, self.augment), batch_sampler=sampler,
-                          num_workers=self.config.num_workers, pin_memory=self.on_cuda,
-                          generator=torch.Generator().manual_seed(self.config.seed))
+        loader = DataLoader(AugmentedPairs(self.train_pairs, self.augment), batch_sampler=sampler,
+                            num_workers=self.config.num_workers, pin_memory=self.on_cuda,
+                            generator=torch.Generator().manual_seed(self.config.seed))
+        # Worker processes load ahead by themselves; without them a thread does.
+        return loader if self.config.num_workers else prefetched(loader)
 
     def train(self) -> TrainResult:
         self._open_run()

@@ -1,0 +1,3 @@
+"""The Celery queue of retraining work (dataset builds, training runs, upkeep)."""
+
+TRAINING_QUEUE = "training"

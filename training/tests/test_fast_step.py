@@ -1,0 +1,62 @@
+"""The trainer's fast step (channels_last, batches loaded ahead on a thread) is the textbook step:
+the same losses, step after step, as the plain fp32 eager loop from the same weights."""
+import copy
+
+import pytest
+import torch
+
+from training.trainer import Trainer
+from training.trainer.data import prefetched
+from training.trainer.reference import plain_step
+
+from .tiny_runs import one_torch_thread, tiny_config, write_tiny_dataset
+
+STEPS = 3
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    with one_torch_thread():
+        yield
+
+
+def test_a_fast_step_gives_the_plain_loops_losses(tmp_path):
+    dataset = write_tiny_dataset(tmp_path / "data", pairs=2, val=1, size=32)
+    trainer = Trainer(tiny_config(str(dataset), steps=10, batch_size=2), runs_dir=tmp_path / "r",
+                      export=False)
+    assert trainer.generator.model[1].weight.is_contiguous(memory_format=torch.channels_last)
+    contiguous = torch.contiguous_format
+    step = plain_step(trainer.config,
+                      copy.deepcopy(trainer.generator).to(memory_format=contiguous),
+                      copy.deepcopy(trainer.discriminator).to(memory_format=contiguous))
+    items = [trainer.train_pairs[index] for index in range(2)]
+    batch = {name: torch.stack([item[name] for item in items]) for name in ("sketch", "photo")}
+
+    for _ in range(STEPS):
+        expected = step(batch["sketch"].clone(), batch["photo"].clone())
+        losses = trainer.train_step(batch)
+        for name, value in expected.items():
+            assert losses[name] == pytest.approx(value, rel=1e-3, abs=1e-6), name
+
+
+def test_batches_loaded_ahead_arrive_in_order_and_the_loader_stops_with_the_loop():
+    produced = []
+
+    def batches():
+        for index in range(100):
+            produced.append(index)
+            yield index
+
+    loaded = prefetched(batches(), depth=2)
+    assert [next(loaded) for _ in range(5)] == [0, 1, 2, 3, 4]
+    loaded.close()  # what a loop that returns early does to it
+    assert len(produced) <= 5 + 2 + 1
+
+
+def test_a_loading_error_reaches_the_training_loop():
+    def broken():
+        yield 1
+        raise OSError("photo vanished")
+
+    with pytest.raises(OSError, match="photo vanished"):
+        list(prefetched(broken()))
