@@ -22,6 +22,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("", home, name="home"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline, name="offline"),
     path("", include("gallery.urls")),
     path("draw/", include(drawing_patterns)),
     path("admin/login/", answers_429_when_throttled(admin.site.login)),  # before admin.site.urls

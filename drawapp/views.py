@@ -1,6 +1,14 @@
-"""The pages of the drawing room: start a drawing, the canvas page."""
+"""The pages of the drawing room: start a drawing, the canvas page, my drawings; the service
+worker and its offline page."""
+import hashlib
+import json
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from inference.categories import CATEGORIES, DEFAULT_CATEGORY
@@ -38,7 +46,45 @@ def new_drawing(request):
                                      category=category)
     if user is None:
         remember_session_drawing(request.session, drawing)
-    return redirect("drawapp:draw", drawing_id=drawing.pk)
+    url = reverse("drawapp:draw", args=[drawing.pk])
+    challenge = request.GET.get("challenge", "")
+    return redirect(f"{url}?challenge={challenge}" if challenge.isdigit() else url)
+
+
+# The app shell a service worker keeps, so the studio loads (and says so kindly) offline.
+SHELL_STATIC = (
+    "draw/draw.css", "gallery/gallery.css", "gallery/notify.css", "gallery/icons.svg",
+    "draw/studio.js", "draw/connection.js", "draw/history.js", "draw/input.js",
+    "draw/outbox.js", "draw/painter.js", "draw/picture.js", "draw/strokes.js",
+    "gallery/keep.js", "gallery/notify.js", "draw/icons/home.svg", "draw/icons/pen.svg",
+    "draw/icons/eraser.svg", "draw/icons/undo.svg", "draw/icons/redo.svg",
+    "draw/icons/clear.svg", "draw/icons/save.svg",
+    *(f"draw/icons/{category}.svg" for category in CATEGORIES),
+)
+
+
+@require_GET
+def service_worker(request):
+    """The service worker, served from the site's root so it looks after every page."""
+    shell = [reverse("offline"), reverse("home"), *(static(path) for path in SHELL_STATIC)]
+    version = hashlib.sha256(
+        json.dumps(shell).encode() + _static_fingerprint(SHELL_STATIC)).hexdigest()[:12]
+    response = render(request, "drawapp/sw.js", {"shell": json.dumps(shell), "version": version},
+                      content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _static_fingerprint(paths) -> bytes:
+    """Changes whenever a shell file does, so a new service worker replaces the kept shell."""
+    found = (finders.find(path) for path in paths)
+    return b"".join(str(Path(file).stat().st_mtime_ns).encode() for file in found if file)
+
+
+@require_GET
+def offline(request):
+    """What the service worker shows for a page it never kept, without a network."""
+    return render(request, "offline.html")
 
 
 @require_GET
@@ -66,4 +112,7 @@ def draw(request, drawing_id):
         "ws_path": f"/ws/draw/{drawing.pk}/",
         "initial_state": drawing_state(drawing),
         "protocol": page_protocol(),
+        # Drawn for a challenge: after keeping, entering it is one tap (the entry is checked then).
+        "challenge_id": request.GET.get("challenge") if request.GET.get(
+            "challenge", "").isdigit() else None,
     })

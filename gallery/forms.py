@@ -1,4 +1,6 @@
 """Every form of the gallery: each turns bad input into a short, clear message."""
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
@@ -19,6 +21,7 @@ from .names import KidNameError, parse_kid_name
 from .pins import PIN_IDS, PIN_LENGTH, PinError, canonical_pin
 
 MAX_NAMES_AT_ONCE = 40
+CHALLENGE_DAYS = 7  # a new challenge's last day is a week ahead unless the teacher says
 
 
 def normalise_join_code(text: str) -> str:
@@ -124,7 +127,7 @@ class RosterForm(forms.Form):
                      for kid in self.classroom.kids.all()}
             if len(taken) + len(lines) > MAX_KIDS_PER_CLASS:
                 raise forms.ValidationError(f"A class holds at most {MAX_KIDS_PER_CLASS} kids.")
-        names, problems = [], []
+        names, problems, pasted = [], [], {}
         for number, line in enumerate(lines, start=1):
             try:
                 first, initial = parse_kid_name(line)
@@ -132,13 +135,17 @@ class RosterForm(forms.Form):
                 problems.append(f"Line {number}: {error}")
                 continue
             key = (first.casefold(), initial.casefold())
-            if key in taken:
-                problems.append(f"Line {number}: {first} {initial}. is already in the class.")
+            if key in pasted:
+                problems.append(f"Line {number}: {line.strip()} is on line {pasted[key]} too.")
                 continue
-            taken.add(key)
+            if key in taken:
+                problems.append(f"Line {number}: {line.strip()} is already in the class.")
+                continue
+            pasted[key] = number
             names.append((first, initial))
-        if problems:
+        if problems and not names:
             raise forms.ValidationError(problems)
+        self.problems = problems  # the good lines are added; these are told after
         return names
 
 
@@ -179,7 +186,9 @@ class ChallengeForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"starts": timezone.localdate()})
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {
+            "starts": today, "ends": today + timedelta(days=CHALLENGE_DAYS)})
         super().__init__(*args, **kwargs)
 
     def clean(self):

@@ -127,7 +127,7 @@ class KidProfile(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.first_name} {self.last_initial}."
+        return f"{self.first_name} {self.last_initial}." if self.last_initial else self.first_name
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -41,6 +41,8 @@ urlpatterns = [
          name="teacher-resolve-alert"),
     path("teacher/classes/<int:classroom_id>/cards/", teacher.cards, name="teacher-cards"),
     path("teacher/classes/<int:classroom_id>/queue/", teacher.queue, name="teacher-queue"),
+    path("teacher/classes/<int:classroom_id>/queue/approve-all/", teacher.approve_all,
+         name="teacher-approve-all"),
     path("teacher/classes/<int:classroom_id>/challenges/new/", teacher.new_challenge,
          name="teacher-new-challenge"),
     path("teacher/art/<int:pk>/review/", teacher.review, name="teacher-review"),

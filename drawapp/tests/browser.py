@@ -1,6 +1,7 @@
 """Headless-Chromium pieces shared by browser tests: the studio under Daphne, a driver, a page."""
 import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,14 @@ BROWSER_TEST_MARKS = [
     pytest.mark.skipif(not CHROMEDRIVER.exists(), reason=f"browser test needs {CHROMEDRIVER}"),
 ]
 
+
+def browser_test(test):
+    """Mark one test as a browser test (for modules that also hold plain ones)."""
+    for mark in BROWSER_TEST_MARKS:
+        test = mark(test)
+    return test
+
+
 # Dark pixels of the canvas in a small square around (x, y), both in [0, 1] of its side.
 INK_NEAR = """
 const [x, y] = arguments;
@@ -55,10 +64,10 @@ return {src: image.getAttribute('src'), complete: image.complete, revision: imag
 """
 
 
-@pytest.fixture(scope="module")
-def studio_url(django_db_setup, tmp_path_factory):
-    """The studio served by a real Daphne process in the embedded default, with a panda model."""
-    root = tmp_path_factory.mktemp("browser-studio")
+@contextmanager
+def serve_studio(root: Path):
+    """The studio served by a real Daphne process in the embedded default, with a panda model:
+    (base URL, server log) while the block runs; the server stops when it ends."""
     make_trained_model(root / "models", "panda")
     env = child_environment(
         database_url_of_this_connection(), root / "media", root / "models",
@@ -70,6 +79,13 @@ def studio_url(django_db_setup, tmp_path_factory):
     log_path = root / "daphne.log"
     with daphne_server(env, log_path) as base_url:
         yield base_url, log_path
+
+
+@pytest.fixture(scope="module")
+def studio_url(django_db_setup, tmp_path_factory):
+    """The studio under Daphne for a module's browser tests (serve_studio)."""
+    with serve_studio(tmp_path_factory.mktemp("browser-studio")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -211,6 +211,16 @@ def do_review_artwork(artwork: Artwork, by_user, action: str, note: str = "") ->
     return artwork
 
 
+def do_approve_all_waiting(classroom, by_user) -> int:
+    """Approve every picture waiting in the class (each through do_review_artwork, so each
+    fires what an approval fires). Returns how many."""
+    require_teacher_of(classroom, by_user)
+    waiting = list(classroom.artworks.filter(status=Artwork.Status.PENDING))
+    for artwork in waiting:
+        do_review_artwork(artwork, by_user, "approve")
+    return len(waiting)
+
+
 def do_star(kid: KidProfile, artwork: Artwork) -> Star:
     """A classmate's star: one per kid per artwork, never on their own."""
     if artwork.kid_id == kid.pk:

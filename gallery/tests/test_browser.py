@@ -64,7 +64,8 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     assert "Kept! Your teacher will take a look." in page.find("keep-status").text
     popup = page.wait_until(lambda: browser.find_elements(
         By.CSS_SELECTOR, "[data-testid=badge-popup][data-badge=first-picture]"), "badge pop-up")[0]
-    assert popup.is_displayed() and "First picture" in popup.text
+    page.wait_until(popup.is_displayed, "the pop-up to fade in")
+    assert "First picture" in popup.text
     browser.save_screenshot(str(SCREENSHOT))
     artwork = Artwork.objects.get(kid=kid)
     assert artwork.status == "pending" and artwork.sketch.size > 0 and artwork.picture.size > 0

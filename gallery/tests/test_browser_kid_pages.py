@@ -126,3 +126,24 @@ def test_every_text_on_the_kid_pages_meets_wcag_aa_contrast(
 
     found = visit_kid_pages(browser, base_url, page, django_user_model, look)
     assert {path: texts for path, texts in found.items() if texts} == {}
+
+
+def test_kid_nav_is_one_row_on_a_phone_and_a_badge_pops_up_clear_of_it(
+    studio_url, browser, screen, django_user_model, default_badges
+):
+    base_url, server_log = studio_url
+    screen(PHONE)
+    page = Page(browser, server_log)
+    _, kid, _ = a_kid_with_a_returned_picture(django_user_model)  # earned "First picture"
+    sign_in(browser, base_url, kid.user)
+    browser.get(base_url + "/gallery/mine/")
+    bar = page.find("nav-me").find_element(By.XPATH, "ancestor::header")
+    controls = bar.find_elements(By.CSS_SELECTOR, ".g-nav-link, .g-signout button")
+    assert len({round(control.rect["y"]) for control in controls}) == 1
+    assert all(page.on_screen(control) for control in controls)
+
+    popup = page.find("badge-popup")
+    page.wait_until(popup.is_displayed, "the badge pop-up")
+    page.wait_for_animations()
+    low, high = sorted([bar.rect, popup.rect], key=lambda box: box["y"])
+    assert low["y"] + low["height"] <= high["y"]  # one above the other, no overlap

@@ -1,4 +1,5 @@
-"""Kid names are a first name and one initial; full names and odd text are refused clearly."""
+"""Kid names are a first name and one initial, or one word alone; full names and odd text are
+refused clearly."""
 import pytest
 
 from gallery.names import KidNameError, parse_kid_name
@@ -11,13 +12,15 @@ from gallery.names import KidNameError, parse_kid_name
     ("Zoë Ø.", ("Zoë", "Ø")),
     ("O'Neil P", ("O'Neil", "P")),
     ("Anne Marie T.", ("Anne Marie", "T")),
+    ("maya", ("Maya", "")),
+    ("Jo-Anne", ("Jo-Anne", "")),
 ])
-def test_first_name_and_initial_are_accepted(typed, parsed):
+def test_first_name_and_initial_or_one_word_are_accepted(typed, parsed):
     assert parse_kid_name(typed) == parsed
 
 
 @pytest.mark.parametrize("typed", [
-    "Maya Kowalski", "Maya", "Maya K. Smith", "M4ya K.", "Maya 7", "<b>Maya</b> K", "", "K.",
+    "Maya Kowalski", "Anne Marie", "Maya K. Smith", "M4ya K.", "Maya 7", "<b>Maya</b> K", "", "K.",
     "Maya K..",
 ])
 def test_anything_else_is_refused_with_an_example(typed):

@@ -1,5 +1,6 @@
 """The teacher's side: sign-up and sign-in, classes, the roster and PIN cards, class settings."""
 import pytest
+import segno
 from django.urls import reverse
 
 from gallery.models import Classroom, KidProfile, Teacher
@@ -105,20 +106,32 @@ def test_bulk_add_makes_kids_and_shows_their_pictures_once(cast):
         assert f'data-pin="{",".join(pictures)}"' in text
         assert pin_matches(pictures, kid.pin_hash)
     assert "Print this page" in text
-    assert client.get(response.url).context["cards"] == []  # shown once
+    again = client.get(response.url).context["cards"]
+    assert again and all(card["pictures"] is None for card in again)  # pictures shown once
 
 
-def test_bulk_add_lists_every_bad_line_and_adds_nobody(cast):
-    response = cast.client("teacher").post(class_url("teacher-add-kids", cast.classroom), {
-        "names": "Eve P.\nMaya Kowalski\nLeo B.\nEve P\n12 X",
+def test_bulk_add_adds_the_good_lines_and_tells_every_bad_one(cast):
+    client = cast.client("teacher")
+    response = client.post(class_url("teacher-add-kids", cast.classroom), {
+        "names": "Eve P.\nMaya Kowalski\nLeo B.\nEve P\n12 X\nZoë\nMary-Kate O",
     })
-    assert response.status_code == 400
-    text = response.content.decode()
+    assert response.status_code == 302
+    added = KidProfile.objects.filter(classroom=cast.classroom).exclude(
+        pk__in=[cast.kid.pk, cast.classmate.pk])
+    assert sorted(kid.display_name for kid in added) == ["Eve P.", "Mary-Kate O.", "Zoë"]
+    text = client.get(response.url).content.decode()
     assert "Line 2: “Maya Kowalski”: write a first name and one letter" in text
     assert "Line 3: Leo B. is already in the class." in text
-    assert "Line 4: Eve P. is already in the class." in text
+    assert "Line 4: Eve P is on line 1 too." in text  # repeated in the paste, not the class
     assert "Line 5: “12 X”" in text
-    assert not KidProfile.objects.filter(first_name="Eve").exists()
+
+
+def test_bulk_add_of_only_bad_lines_adds_nobody_and_says_why(cast):
+    response = cast.client("teacher").post(class_url("teacher-add-kids", cast.classroom),
+                                           {"names": "Leo B.\n12 X"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Line 1: Leo B. is already in the class." in text and "Line 2: “12 X”" in text
 
 
 def test_bulk_add_needs_at_least_one_name(cast):
@@ -132,7 +145,7 @@ def test_teacher_resets_a_kids_pin_and_the_old_one_stops_working(cast):
     old_hash = cast.kid.pin_hash
     client = cast.client("teacher")
     response = client.post(class_url("teacher-reset-pin", cast.classroom, cast.kid.pk))
-    cards = client.get(response.url).context["cards"]
+    cards = [card for card in client.get(response.url).context["cards"] if card["pictures"]]
     assert [card["kid"] for card in cards] == [cast.kid]
     cast.kid.refresh_from_db()
     assert cast.kid.pin_hash != old_hash
@@ -155,3 +168,18 @@ def test_class_page_shows_the_roster_with_levels(cast):
     assert [kid.level for kid in page.context["kids"]] == [1, 1]
     roster = page.content.decode().split('data-testid="roster"')[1].split("</table>")[0]
     assert "Maya K." in roster and "Aisha R." not in roster
+
+
+def test_sign_in_cards_for_every_kid_any_time_with_the_join_address_and_its_qr_code(cast):
+    page = cast.client("teacher").get(class_url("teacher-cards", cast.classroom))
+    cards = page.context["cards"]
+    assert {card["kid"] for card in cards} == {cast.kid, cast.classmate}
+    join_url = f"http://testserver/join/{cast.classroom.join_code}/"
+    assert page.context["join_url"] == join_url
+    text = page.content.decode()
+    assert text.count('data-testid="card-address"') == 2 and join_url in text
+    qr = segno.make(join_url, error="m")
+    assert page.context["join_qr"] == qr.svg_inline(scale=3, border=2, omitsize=True)
+    assert "<svg" in page.context["join_qr"]
+    class_page = cast.client("teacher").get(class_url("teacher-class", cast.classroom))
+    assert 'data-testid="print-cards-link"' in class_page.content.decode()

@@ -90,7 +90,7 @@ def enter(request, pk):
     except GalleryError as error:
         return refuse(request, error.message, status=error.status, code=error.code,
                       action_url=chosen_url(chosen), action_label="Back")
-    messages.success(request, "🎯 You're in the challenge!")
+    messages.success(request, "You're in the challenge!")
     return redirect("gallery:challenge", pk=chosen.pk)
 
 

@@ -1,18 +1,21 @@
 """The teacher's side: sign-up, classes, roster and PIN cards, settings, and the review queue."""
+import segno
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..access import refuse, teacher_required
+from ..access import refuse, teacher_required, wants_json
 from ..actions import (
     GalleryError,
     do_add_kids,
+    do_approve_all_waiting,
     do_create_challenge,
     do_create_classroom,
     do_create_teacher,
@@ -138,6 +141,8 @@ def add_kids(request, classroom_id):
     _remember_new_pins(request, classroom, new_pins)
     messages.success(request, f"Added {len(new_pins)} kids. Print their sign-in cards now: "
                               "the pictures are shown only once.")
+    for problem in form.problems:
+        messages.warning(request, f"Not added: {problem}")
     return redirect("gallery:teacher-cards", classroom_id=classroom.pk)
 
 
@@ -189,11 +194,17 @@ def cards(request, classroom_id):
     all_cards = request.session.get(NEW_PINS_KEY, {})
     pins = all_cards.pop(str(classroom.pk), {})
     request.session[NEW_PINS_KEY] = all_cards
-    kids = {str(kid.pk): kid for kid in classroom.kids.filter(pk__in=list(pins))}
-    new_cards = [{"kid": kids[kid_id], "pictures": pin_pictures(pictures)}
-                 for kid_id, pictures in pins.items() if kid_id in kids]
+    # A card for every kid, any time; the pictures only on cards of PINs made just now (only
+    # their hash is kept), the others leave room to draw them.
+    join_url = request.build_absolute_uri(
+        reverse("gallery:join-roster", args=[classroom.join_code]))
+    cards = [{"kid": kid, "pictures": pin_pictures(pins[str(kid.pk)])
+              if str(kid.pk) in pins else None}
+             for kid in classroom.kids.order_by("first_name", "last_initial")]
     return render(request, "gallery/teacher/cards.html", {
-        "classroom": classroom, "cards": new_cards,
+        "classroom": classroom, "cards": cards, "new_pins": bool(pins), "join_url": join_url,
+        "join_qr": segno.make(join_url, error="m").svg_inline(scale=3, border=2,
+                                                               omitsize=True),
     })
 
 
@@ -232,18 +243,34 @@ def review(request, pk):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         first_error = next(iter(form.errors.values()))[0]
+        if wants_json(request):
+            return refuse(request, first_error, status=400, code="bad_review")
         messages.error(request, first_error)
     else:
         try:
-            do_review_artwork(art, request.user, form.cleaned_data["action"],
-                              form.cleaned_data["note"])
+            art = do_review_artwork(art, request.user, form.cleaned_data["action"],
+                                    form.cleaned_data["note"])
         except GalleryError as error:
             return refuse(request, error.message, status=error.status, code=error.code)
-        messages.success(request, REVIEWED_MESSAGES[form.cleaned_data["action"]])
+        said = REVIEWED_MESSAGES[form.cleaned_data["action"]]
+        if wants_json(request):  # the queue page changes in place (review.js)
+            return JsonResponse({"ok": True, "message": said, "status": art.status,
+                                 "featured": art.featured})
+        messages.success(request, said)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("gallery:teacher-queue", args=[art.classroom_id])
     return redirect(back)
+
+
+@require_POST
+@teacher_required
+def approve_all(request, classroom_id):
+    """Every picture waiting in the class goes into its gallery at once."""
+    classroom = _own_classroom(request, classroom_id)
+    approved = do_approve_all_waiting(classroom, request.user)
+    messages.success(request, f"Approved {approved} picture{'' if approved == 1 else 's'}.")
+    return redirect("gallery:teacher-queue", classroom_id=classroom.pk)
 
 
 @require_http_methods(["GET", "POST"])

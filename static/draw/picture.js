@@ -38,7 +38,12 @@ export class PicturePanel {
     this.status = one("[data-testid=picture-status]");
     this.saveButton = one("[data-testid=save]");
     this.saveButton.addEventListener("click", (event) => {
-      if (this.saveButton.getAttribute("aria-disabled") === "true") event.preventDefault();
+      if (this.saveButton.getAttribute("aria-disabled") === "true") {
+        event.preventDefault();
+      } else if (navigator.canShare) {
+        event.preventDefault(); // a tablet shares the picture (Photos, AirDrop) instead
+        this.share();
+      }
     });
   }
 
@@ -56,6 +61,9 @@ export class PicturePanel {
     image.addEventListener("load", () => {
       if (revision < this.shownRevision) return;
       const category = this.categoryAt.get(revision) || this.now.category;
+      if (!this.picture || this.picture.url !== result.url) {
+        document.dispatchEvent(new CustomEvent("studio:picture"));
+      }
       this.picture = { revision, url: result.url, category };
       this.shownRevision = revision;
       this.asleep = null;
@@ -132,32 +140,53 @@ export class PicturePanel {
     this.watch(thinking);
   }
 
+  // Hand the picture to the device's share sheet; where files cannot be shared, open it.
+  async share() {
+    const { url, name } = { url: this.saveButton.href, name: this.saveButton.download };
+    try {
+      const blob = await (await fetch(url)).blob();
+      const file = new File([blob], name, { type: blob.type || "image/png" });
+      if (navigator.canShare({ files: [file] })) {
+        await navigator.share({ files: [file], title: "My picture" });
+        return;
+      }
+    } catch (error) {
+      if (error && error.name === "AbortError") return; // the child closed the share sheet
+    }
+    window.open(url, "_blank");
+  }
+
   renderImage(shown) {
     let image = this.frame.querySelector("[data-testid=picture]");
-    const save = this.saveButton;
     if (!shown) {
       image?.remove();
+    } else {
+      if (!image) {
+        image = document.createElement("img");
+        image.className = "picture";
+        image.dataset.testid = "picture";
+        image.alt = "your picture";
+        image.width = PICTURE_SIDE;
+        image.height = PICTURE_SIDE;
+        this.frame.prepend(image);
+      }
+      if (image.getAttribute("src") !== this.picture.url) image.src = this.picture.url;
+      image.dataset.revision = String(this.picture.revision);
+    }
+    // Save needs the server to fetch the picture from: off without a picture or a line.
+    const save = this.saveButton;
+    if (!shown || !this.now.synced) {
       save.removeAttribute("href");
       save.setAttribute("aria-disabled", "true");
       save.tabIndex = -1;
       return;
     }
-    if (!image) {
-      image = document.createElement("img");
-      image.className = "picture";
-      image.dataset.testid = "picture";
-      image.alt = "your picture";
-      image.width = PICTURE_SIDE;
-      image.height = PICTURE_SIDE;
-      this.frame.prepend(image);
-    }
-    if (image.getAttribute("src") !== this.picture.url) image.src = this.picture.url;
-    image.dataset.revision = String(this.picture.revision);
     save.href = this.picture.url;
     save.download = `${this.picture.category}-${this.drawingId}-r${this.picture.revision}.png`;
     save.setAttribute("aria-disabled", "false");
     save.removeAttribute("tabindex");
   }
+
 
   // A picture that never comes (a job lost with a worker): reconnecting makes the server ask again.
   watch(thinking) {

@@ -268,6 +268,7 @@ class Studio {
       return;
     }
     const message = this.outbox.takeHead();
+    if (message.type === "stroke") document.dispatchEvent(new CustomEvent("studio:stroke"));
     if (ack.revision <= this.confirmed.revision) {
       // Nothing new was saved: a stroke the server already had (sent again after a drop).
       this.saveOutbox();
@@ -328,6 +329,7 @@ class Studio {
     this.outbox.stop();
     this.setConnectionState(quick ? "connecting" : "reconnecting");
     this.scheduleIndicator();
+    this.viewChanged(); // Save goes off while the line is down
   }
 
   connectionForbidden() {
@@ -335,6 +337,7 @@ class Studio {
     this.setConnectionState("closed");
     this.closedCard.hidden = false;
     this.indicator.hidden = true;
+    this.viewChanged();
   }
 
   setConnectionState(state) {

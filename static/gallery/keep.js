@@ -17,6 +17,15 @@ if (form) {
   });
   showReady();
 
+  // Drawn for a challenge: the kept picture can enter it with one tap.
+  const offerChallenge = (artworkId) => {
+    const enter = form.querySelector("[data-testid=enter-challenge]");
+    const entry = document.querySelector("[data-testid=enter-form] [name=artwork]");
+    if (!enter || !entry) return;
+    entry.value = String(artworkId);
+    enter.hidden = false;
+  };
+
   const say = (text, link) => {
     status.textContent = text;
     if (link) {
@@ -35,6 +44,7 @@ if (form) {
     if (event.submitter?.name) body.set(event.submitter.name, event.submitter.value);
     button.disabled = true;
     keepNew.disabled = true;
+    document.body.dataset.kept = ""; // so the keep animation plays again
     say("…");
     try {
       const response = await fetch(form.action, {
@@ -46,7 +56,11 @@ if (form) {
       const reply = await response.json();
       say(reply.message || "Oops! Try again.", reply.ok ? reply.artwork_url : null);
       document.body.dataset.kept = reply.ok ? "yes" : reply.code || "error";
-      if (reply.ok) keepNew.hidden = false; // kept once: "Keep it!" now updates it
+      if (reply.ok) {
+        keepNew.hidden = false; // kept once: "Keep it!" now updates it
+        document.dispatchEvent(new CustomEvent("studio:kept"));
+        offerChallenge(reply.artwork_id);
+      }
     } catch {
       say("Oops! Try again in a moment.");
       document.body.dataset.kept = "error";

@@ -97,6 +97,7 @@ function show(badge) {
   close.addEventListener("click", dismiss);
   root.append(popup);
   document.body.dataset.badgePopup = badge.slug;
+  document.dispatchEvent(new CustomEvent("studio:badge"));
   timer = setTimeout(dismiss, SHOW_MS);
   if (socket && socket.readyState === WebSocket.OPEN) {
     socket.send(JSON.stringify({ type: "seen", slug: badge.slug }));

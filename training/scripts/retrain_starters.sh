@@ -22,6 +22,7 @@ CATEGORIES=${CATEGORIES:-"panda car shoe gemstone space maplestory"}
 LOGS=${LOGS:-var/retrain}
 export DJANGO_DEBUG=${DJANGO_DEBUG:-1} OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 mkdir -p "$LOGS"
+"$PY" manage.py migrate --noinput > "$LOGS/migrate.log"  # datasets and models are registered
 
 for category in $CATEGORIES; do
     "$PY" manage.py make_world_dataset "$category" --count "$COUNT" --name "$category-kids" \

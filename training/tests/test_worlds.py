@@ -11,6 +11,7 @@ from drawapp.protocol import MAX_POINTS_PER_STROKE, Stroke, parse_client_message
 from inference.categories import CATEGORIES
 from inference.rasterize import rasterize
 from training.datasets import DatasetExists, PairedDataset, read_manifest
+from training.models import TrainingDataset
 from training.worlds import WORLDS, car, gemstone, maplestory, shoe, sketch_of, space
 from training.worlds.base import rng_for
 from training.worlds.canvas import Canvas
@@ -190,13 +191,15 @@ def test_world_dataset_rejects_bad_requests(tmp_path, arguments):
         make_world_dataset(*arguments, root=tmp_path)
 
 
-def test_make_world_dataset_command_writes_into_the_data_directory(tmp_path, settings, capsys):
+def test_make_world_dataset_command_writes_into_the_data_directory(db, tmp_path, settings,
+                                                                   capsys):
     settings.TRAINING_DATA_DIR = tmp_path
     call_command("make_world_dataset", "space", "--count", "2", "--name", "sky",
                  "--seed-start", "100000", "--val-fraction", "0", verbosity=0)
     manifest = read_manifest(tmp_path / "sky")
     assert [pair["id"] for pair in manifest["pairs"]] == ["space-100000", "space-100001"]
     assert "2 pairs (2 train, 0 val)" in capsys.readouterr().out
+    assert TrainingDataset.objects.get(name="sky").source_kind == "world"
 
 
 def test_robust_world_dataset_draws_each_training_picture_several_ways(tmp_path):
@@ -227,7 +230,7 @@ def test_robust_options_are_checked(tmp_path):
         make_world_dataset("car", 2, "x", root=tmp_path, robust=True, drawings_per_picture=0)
 
 
-def test_make_world_dataset_command_takes_robust_drawings(tmp_path, settings, capsys):
+def test_make_world_dataset_command_takes_robust_drawings(db, tmp_path, settings, capsys):
     settings.TRAINING_DATA_DIR = tmp_path
     call_command("make_world_dataset", "panda", "--count", "2", "--name", "kids", "--robust",
                  "--drawings-per-picture", "2", "--val-fraction", "0", verbosity=0)

@@ -1,6 +1,7 @@
 """`manage.py make_world_dataset <category> --count N --name <name>`: a procedural world as data."""
 from django.core.management.base import BaseCommand, CommandError
 
+from training.actions import register_dataset_folder
 from training.datasets import DEFAULT_VAL_FRACTION, DatasetExists, read_manifest
 from training.worlds import WORLDS
 from training.worlds.dataset import make_world_dataset
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"{error}; pass --overwrite to replace it") from error
         except ValueError as error:
             raise CommandError(str(error)) from error
+        register_dataset_folder(folder)  # the admin lists it and can train on it
         pairs = read_manifest(folder)["pairs"]
         held_out = sum(pair["split"] == "val" for pair in pairs)
         self.stdout.write(str(folder))

@@ -1,0 +1,88 @@
+"""The teacher's review queue: reviews answered in JSON for the page to change in place,
+approve all, and no Winner button that can only fail."""
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from drawapp.tests.browser import Page, browser_test
+from gallery.actions import (
+    do_add_artwork,
+    do_create_challenge,
+    do_enter_challenge,
+)
+from gallery.models import Artwork
+
+from .conftest import STROKES, tiny_png
+from .test_browser import TEACHER_PASSWORD, school
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.mark.django_db
+def test_a_review_asked_for_in_json_is_answered_in_json(cast):
+    art = cast.art(cast.kid, status=Artwork.Status.PENDING)
+    reply = cast.client("teacher").post(reverse("gallery:teacher-review", args=[art.pk]),
+                                        {"action": "feature"}, **JSON)
+    assert reply.status_code == 200
+    assert reply.json() == {"ok": True, "message": "Featured!", "status": "approved",
+                            "featured": True}
+
+
+@pytest.mark.django_db
+def test_approve_all_approves_every_waiting_picture_of_the_class_only(cast):
+    waiting = [cast.art(cast.kid, status=Artwork.Status.PENDING) for _ in range(3)]
+    elsewhere = cast.art(cast.outsider, status=Artwork.Status.PENDING)
+    response = cast.client("teacher").post(
+        reverse("gallery:teacher-approve-all", args=[cast.classroom.pk]))
+    assert response.status_code == 302
+    assert {a.status for a in Artwork.objects.filter(pk__in=[a.pk for a in waiting])} == {
+        "approved"}
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == "pending"
+    refused = cast.client("other_teacher").post(
+        reverse("gallery:teacher-approve-all", args=[cast.classroom.pk]))
+    assert refused.status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_winner_is_offered_only_on_approved_entries_with_the_reason_otherwise(cast):
+    today = timezone.localdate()
+    challenge = do_create_challenge(cast.teacher.user, classroom=cast.classroom, prompt="Cars",
+                                    category="", starts=today, ends=today)
+    waiting = cast.art(cast.kid, status=Artwork.Status.PENDING)
+    entry = do_enter_challenge(cast.kid, challenge, waiting)
+    page = cast.client("teacher").get(reverse("gallery:challenge", args=[challenge.pk])).text
+    assert f'data-testid="why-not-winner-{entry.pk}"' in page
+    assert reverse("gallery:challenge-winner", args=[challenge.pk, entry.pk]) not in page
+
+
+@browser_test
+def test_teacher_approves_in_the_queue_and_the_page_stays_where_it_is(
+    studio_url, browser, django_user_model, settings
+):
+    base_url, server_log = studio_url
+    settings.MEDIA_ROOT = server_log.parent / "media"
+    teacher, classroom, kid = school(django_user_model)
+    arts = [do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
+                           category="panda") for _ in range(6)]
+    page = Page(browser, server_log)
+    browser.delete_all_cookies()
+    browser.get(base_url + "/teacher/login/")
+    browser.find_element("name", "username").send_keys("rivera")
+    browser.find_element("name", "password").send_keys(TEACHER_PASSWORD)
+    page.click("teacher-login")
+    page.wait_until(lambda: browser.current_url == base_url + "/teacher/", "the class list")
+    browser.get(f"{base_url}/teacher/classes/{classroom.pk}/queue/")
+
+    last = arts[0]  # the oldest waits at the bottom
+    button = page.find(f"approve-{last.pk}")
+    browser.execute_script("arguments[0].scrollIntoView()", button)
+    browser.execute_script("window.notReloaded = true")
+    scrolled = browser.execute_script("return scrollY")
+    button.click()
+    page.wait_until(lambda: page.find(f"review-said-{last.pk}").text, "the answer in the row")
+    assert "Approved" in page.find(f"review-said-{last.pk}").text
+    assert browser.execute_script("return window.notReloaded") is True
+    assert browser.execute_script("return scrollY") == scrolled
+    last.refresh_from_db()
+    assert last.status == "approved"
