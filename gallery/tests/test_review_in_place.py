@@ -33,7 +33,8 @@ def test_approve_all_approves_every_waiting_picture_of_the_class_only(cast):
     waiting = [cast.art(cast.kid, status=Artwork.Status.PENDING) for _ in range(3)]
     elsewhere = cast.art(cast.outsider, status=Artwork.Status.PENDING)
     response = cast.client("teacher").post(
-        reverse("gallery:teacher-approve-all", args=[cast.classroom.pk]))
+        reverse("gallery:teacher-approve-all", args=[cast.classroom.pk]),
+        {"artwork": [art.pk for art in [*waiting, elsewhere]]})
     assert response.status_code == 302
     assert {a.status for a in Artwork.objects.filter(pk__in=[a.pk for a in waiting])} == {
         "approved"}
@@ -42,6 +43,20 @@ def test_approve_all_approves_every_waiting_picture_of_the_class_only(cast):
     refused = cast.client("other_teacher").post(
         reverse("gallery:teacher-approve-all", args=[cast.classroom.pk]))
     assert refused.status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_approve_all_leaves_a_picture_kept_after_the_page_was_shown(cast):
+    queue = reverse("gallery:teacher-queue", args=[cast.classroom.pk])
+    shown = cast.art(cast.kid, status=Artwork.Status.PENDING)
+    page = cast.client("teacher").get(queue).text
+    assert f'name="artwork" value="{shown.pk}"' in page  # the form lists what the page shows
+    kept_meanwhile = cast.art(cast.classmate, status=Artwork.Status.PENDING)
+    cast.client("teacher").post(reverse("gallery:teacher-approve-all",
+                                        args=[cast.classroom.pk]), {"artwork": [shown.pk]})
+    shown.refresh_from_db()
+    kept_meanwhile.refresh_from_db()
+    assert (shown.status, kept_meanwhile.status) == ("approved", "pending")
 
 
 @pytest.mark.django_db

@@ -266,9 +266,11 @@ def review(request, pk):
 @require_POST
 @teacher_required
 def approve_all(request, classroom_id):
-    """Every picture waiting in the class goes into its gallery at once."""
+    """The waiting pictures the queue page showed (their ids come with the form) go into the
+    class gallery at once."""
     classroom = _own_classroom(request, classroom_id)
-    approved = do_approve_all_waiting(classroom, request.user)
+    shown = [int(value) for value in request.POST.getlist("artwork") if value.isdecimal()]
+    approved = do_approve_all_waiting(classroom, request.user, shown)
     messages.success(request, f"Approved {approved} picture{'' if approved == 1 else 's'}.")
     return redirect("gallery:teacher-queue", classroom_id=classroom.pk)
 
