@@ -149,7 +149,9 @@ def test_challenge_page_shows_approved_entries_of_the_kids_own_class(cast, admin
     assert entries("kid", everyone) == {mine, classmates}
     assert entries("classmate", everyone) == {classmates}
     assert entries("outsider", everyone) == {outsiders}
-    assert entries("teacher", everyone) == {mine, classmates}
+    assert entries("teacher", everyone) == {classmates}
+    teachers_page = cast.client("teacher").get(reverse("gallery:challenge", args=[everyone.pk]))
+    assert teachers_page.context["waiting"] == [mine]  # apart from the gallery's entries
     assert waiting not in entries("kid", waiting.challenge)
 
 
@@ -256,3 +258,22 @@ def test_entering_twice_at_once_is_a_conflict(cast):
     do_enter_challenge(cast.kid, challenge, cast.art(cast.kid))
     with pytest.raises(Conflict):
         do_enter_challenge(cast.kid, challenge, cast.art(cast.kid))
+
+
+def test_the_teacher_approves_a_waiting_entry_on_the_challenge_page(cast):
+    challenge = class_challenge(cast)
+    pending = do_enter_challenge(cast.kid, challenge, cast.art(cast.kid, status="pending"))
+    page_url = reverse("gallery:challenge", args=[challenge.pk])
+    html = text(cast.client("teacher").get(page_url))
+    waiting_part = html.split('data-testid="waiting-entries"')[1]
+    assert f'data-testid="approve-{pending.artwork.pk}"' in waiting_part
+    assert f'data-testid="why-not-winner-{pending.pk}"' in waiting_part
+    assert 'data-testid="approve-' not in text(cast.client("kid").get(page_url))
+
+    response = cast.client("teacher").post(
+        reverse("gallery:teacher-review", args=[pending.artwork.pk]),
+        {"action": "approve", "next": page_url})
+    assert response.url == page_url  # back on the challenge page, where it may now win
+    page = cast.client("teacher").get(page_url)
+    assert page.context["waiting"] == [] and page.context["entries"] == [pending]
+    assert reverse("gallery:challenge-winner", args=[challenge.pk, pending.pk]) in text(page)

@@ -63,17 +63,21 @@ def challenge(request, pk):
         return refuse(request, ASK_FOR_A_CODE, code="not_in_a_class")
     chosen = get_object_or_404(challenges, pk=pk)
     kid = kid_of(request.user)
-    entries = list(_visible_entries(request.user, chosen))
     crowned = chosen.entries.filter(is_winner=True).exists()
-    for entry in entries:
+    entries, waiting = [], []
+    for entry in _visible_entries(request.user, chosen):
         entry.can_pick = not crowned and can_pick_winner(request.user, entry)
+        entry.can_review = entry.artwork.classroom.is_taught_by(request.user)
+        # Teachers and staff see the entries not in a gallery yet apart from the others.
+        unseen = entry.artwork.status != Artwork.Status.APPROVED
+        (waiting if kid is None and unseen else entries).append(entry)
     my_entry = kid and chosen.entries.filter(kid=kid).first()
     enter_form = None
     if kid is not None and my_entry is None and chosen.is_open():
         enter_form = EnterChallengeForm(kid=kid, challenge=chosen)
     return render(request, "gallery/challenge.html", {
-        "challenge": chosen, "entries": entries, "kid": kid, "my_entry": my_entry,
-        "enter_form": enter_form,
+        "challenge": chosen, "entries": entries, "waiting": waiting, "kid": kid,
+        "my_entry": my_entry, "enter_form": enter_form,
     })
 
 
