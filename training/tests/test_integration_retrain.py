@@ -141,8 +141,11 @@ def test_admin_retrains_on_a_real_worker_and_the_promoted_version_draws_the_next
         candidate = run.model_version
         assert candidate.status == "candidate" and candidate.version == run.run_id
 
-        status, _, _ = browser.request(f"/admin/training/modelversion/{candidate.pk}/promote/",
-                                       {})
+        promote_page = f"/admin/training/modelversion/{candidate.pk}/promote/"
+        status, _, body = browser.request(promote_page)  # the candidate beside the live one
+        assert status == 200 and b"test-1" in body
+        # A four-photo candidate may well do worse than the live model: the admin confirms.
+        status, _, _ = browser.request(promote_page, {"live": "test-1", "confirm": "yes"})
         assert status == 302
         assert (settings.MODELS_DIR / "panda" / "ACTIVE").read_text().strip() == run.run_id
 
