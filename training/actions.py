@@ -23,9 +23,12 @@ from inference.registry import (
 from training.bookkeeping import (  # noqa: F401  (part of the actions' interface)
     HEARTBEAT_TIMEOUT_S,
     INTERRUPTED_MESSAGE,
+    DatasetSync,
     SyncResult,
     mark_interrupted_runs,
+    register_dataset_folder,
     register_model_file,
+    sync_datasets,
     sync_model_versions,
 )
 from training.models import ModelVersion, TrainingDataset, TrainingRun
@@ -64,6 +67,10 @@ def resolve_source_folder(folder: str | Path) -> Path:
 
 def do_build_dataset(dataset: TrainingDataset) -> TrainingDataset:
     """Queue a (re)build of the dataset on the training queue."""
+    if not dataset.can_build_here:
+        raise RetrainError(f"{dataset.name} was made by a command "
+                           f"({dataset.get_source_kind_display()}); make it again with that "
+                           "command, which registers it here")
     if dataset.source_kind == TrainingDataset.SourceKind.FOLDER:
         resolve_source_folder(dataset.source_path)
     elif not Path(dataset.source_path).is_file():

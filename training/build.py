@@ -1,4 +1,5 @@
 """Build a paired training dataset from photos: the one function the command and admin share."""
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,11 +50,13 @@ class BuildResult:
 def build_dataset(category: str, source: Path | str, name: str, edges: str = "auto",
                   aligned: bool | None = None, val_fraction: float = DEFAULT_VAL_FRACTION,
                   overwrite: bool = False, data_dir: Path | None = None,
-                  hed_cache: Path | None = None, progress: bool = True) -> BuildResult:
+                  hed_cache: Path | None = None, progress: bool = True,
+                  on_progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Read `source`, make a 256x256 sketch for every usable photo and write dataset `name`.
 
     edges: "auto" | "hed" | "canny". Aligned A|B pairs (aligned=True, or detected when None) keep
     their own A sketch, redrawn at the canvas pen width, unless edges names a method explicitly.
+    on_progress(files_done, files_total) is called as the source's files are dealt with.
     Raises SourceError (unusable source), BuildError, DatasetExists, HedWeightsUnavailable.
     """
     if category not in CATEGORIES:
@@ -61,6 +64,8 @@ def build_dataset(category: str, source: Path | str, name: str, edges: str = "au
     if edges not in EDGE_METHODS:
         raise BuildError(f"unknown edge method {edges!r}; choose one of {', '.join(EDGE_METHODS)}")
     photos = PhotoSource(source, aligned=aligned)
+    if on_progress is not None:
+        on_progress(0, len(photos))  # before the edge detector loads, which takes a while
     use_source_sketches = photos.aligned and edges == "auto"
     detector = None if use_source_sketches else edge_detector(edges, hed_cache=hed_cache)
     edge_method = ALIGNED_EDGE_METHOD if detector is None else detector.method
@@ -84,6 +89,11 @@ def build_dataset(category: str, source: Path | str, name: str, edges: str = "au
             for item, sketch in zip(items, sketches, strict=True):
                 writer.add(item.sha256[:16], sketch, item.photo, item.name, item.sha256)
 
+        def report() -> None:
+            """Files dealt with so far; a waiting batch counts once its sketches are written."""
+            if on_progress is not None:
+                on_progress(photos.files_done - len(batch), len(photos))
+
         with tqdm(total=len(photos), desc=f"building {name}", unit="photo",
                   disable=not progress) as bar:
             for item in photos:
@@ -97,8 +107,11 @@ def build_dataset(category: str, source: Path | str, name: str, edges: str = "au
                     write(batch)
                     batch = []
                 bar.update(photos.files_done - bar.n)
+                report()
             write(batch)
+            batch = []
             bar.update(photos.files_done - bar.n)
+            report()
 
         skipped = photos.skipped + duplicates
         for entry in skipped:

@@ -22,13 +22,22 @@ INTERRUPTED_MESSAGE = (
 )
 
 
+def percent_of(done: int, total: int | None) -> float:
+    """How far a build or a run has come, 0 to 100 (0 while the total is unknown)."""
+    return min(100.0, 100.0 * done / total) if total else 0.0
+
+
 class TrainingDataset(models.Model):
-    """Photos an admin brought (an uploaded zip or a server folder) and the dataset built from
-    them under settings.TRAINING_DATA_DIR/<name>/."""
+    """A dataset under settings.TRAINING_DATA_DIR/<name>/: built here from photos an admin
+    brought (an uploaded zip or a server folder), or found there (made by the make_world_dataset
+    or build_dataset commands) and registered by training.bookkeeping. While it builds, the
+    worker writes its progress (photos done of the total, time left) like a training run's."""
 
     class SourceKind(models.TextChoices):
         UPLOAD = "upload", "uploaded zip"
         FOLDER = "folder", "server folder"
+        WORLD = "world", "procedural world (make_world_dataset)"
+        COMMAND = "command", "built by build_dataset"
 
     class Status(models.TextChoices):
         NEW = "new", "not built yet"
@@ -57,9 +66,15 @@ class TrainingDataset(models.Model):
                                help_text="Files that were not used, each with its reason.")
     dataset_dir = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
+    files_done = models.PositiveIntegerField(default=0, help_text="Source files read so far.")
+    files_total = models.PositiveIntegerField(null=True, blank=True)
+    eta_s = models.FloatField(null=True, blank=True, help_text="Seconds left, as last estimated.")
+    progress_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="When the builder last reported.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -75,6 +90,19 @@ class TrainingDataset(models.Model):
     @property
     def pairs(self) -> int:
         return self.train_pairs + self.val_pairs
+
+    @property
+    def percent(self) -> float:
+        return percent_of(self.files_done, self.files_total)
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.BUILDING)
+
+    @property
+    def can_build_here(self) -> bool:
+        """Only photos an admin brought can be (re)built from the admin."""
+        return self.source_kind in (self.SourceKind.UPLOAD, self.SourceKind.FOLDER)
 
 
 class ModelVersion(models.Model):
@@ -182,9 +210,7 @@ class TrainingRun(models.Model):
 
     @property
     def percent(self) -> float:
-        if not self.total_steps:
-            return 0.0
-        return min(100.0, 100.0 * self.step / self.total_steps)
+        return percent_of(self.step, self.total_steps)
 
     @property
     def is_silent(self) -> bool:

@@ -38,29 +38,51 @@ def build_training_dataset(dataset_pk: int) -> str:
 
     close_old_connections()
     keep_books_if_due()
+    now = timezone.now()
     if not TrainingDataset.objects.filter(pk=dataset_pk, status=TrainingDataset.Status.QUEUED) \
-            .update(status=TrainingDataset.Status.BUILDING, error=""):
+            .update(status=TrainingDataset.Status.BUILDING, error="", started_at=now,
+                    progress_at=now, files_done=0, files_total=None, eta_s=None):
         return "not queued"
     dataset = TrainingDataset.objects.get(pk=dataset_pk)
     rows = TrainingDataset.objects.filter(pk=dataset_pk, status=TrainingDataset.Status.BUILDING)
     try:
         result = build_dataset(dataset.category, dataset.source_path, dataset.name,
-                               edges=dataset.edges, overwrite=True, progress=False)
+                               edges=dataset.edges, overwrite=True, progress=False,
+                               on_progress=BuildProgress(rows))
     except BuildError as error:
-        rows.update(status=TrainingDataset.Status.FAILED, error=str(error),
+        rows.update(status=TrainingDataset.Status.FAILED, error=str(error), eta_s=None,
                     skipped=[{"file": s.file, "reason": s.reason} for s in error.skipped])
         return "failed"
     except Exception as error:  # SourceError, HedWeightsUnavailable, OSError, ...: all shown
         logger.exception("building dataset %s failed", dataset.name)
-        rows.update(status=TrainingDataset.Status.FAILED, error=_error_text(error))
+        rows.update(status=TrainingDataset.Status.FAILED, error=_error_text(error), eta_s=None)
         return "failed"
     rows.update(
-        status=TrainingDataset.Status.READY, edge_method=result.edge_method,
+        status=TrainingDataset.Status.READY, edge_method=result.edge_method, eta_s=None,
         train_pairs=result.train_pairs, val_pairs=result.val_pairs,
         skipped=[{"file": entry.file, "reason": entry.reason} for entry in result.skipped],
         dataset_dir=str(result.dataset_dir), built_at=timezone.now(), error="",
     )
     return "ready"
+
+
+class BuildProgress:
+    """A build's on_progress: files done of the total and the time left at the rate so far,
+    written into the dataset's row at most every PROGRESS_WRITE_INTERVAL_S (and at the end)."""
+
+    def __init__(self, rows, clock=time.monotonic):
+        self.rows, self.clock = rows, clock
+        self.started = clock()
+        self._last_write = float("-inf")
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if done < total and now - self._last_write < PROGRESS_WRITE_INTERVAL_S:
+            return
+        self._last_write = now
+        eta_s = (now - self.started) / done * (total - done) if done else None
+        self.rows.update(files_done=done, files_total=total, eta_s=eta_s,
+                         progress_at=timezone.now())
 
 
 def _error_text(error: BaseException) -> str:

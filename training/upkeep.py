@@ -1,5 +1,6 @@
 """The retraining books kept by the training worker, never by a page view: new model files are
-registered as ModelVersion rows and runs whose worker went silent are marked interrupted.
+registered as ModelVersion rows, dataset folders made by commands as TrainingDataset rows, and
+runs whose worker went silent are marked interrupted.
 
 keep_books() runs when a worker of the training queue starts (Celery's worker_ready), every
 UPKEEP_INTERVAL_S from the beat entry in settings.CELERY_BEAT_SCHEDULE, and at the start of each
@@ -14,7 +15,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
-from training.bookkeeping import mark_interrupted_runs, sync_model_versions
+from training.bookkeeping import mark_interrupted_runs, sync_datasets, sync_model_versions
 from training.queues import TRAINING_QUEUE
 
 logger = logging.getLogger(__name__)
@@ -27,15 +28,19 @@ _last_upkeep_lock = threading.Lock()
 
 @shared_task(name="training.keep_books", ignore_result=True)
 def keep_books() -> dict:
-    """Register model files new to the database and mark silent runs interrupted; returns what
-    changed (for logs)."""
+    """Register model files and dataset folders new to the database and mark silent runs
+    interrupted; returns what changed (for logs)."""
     global _last_upkeep
     with _last_upkeep_lock:
         _last_upkeep = time.monotonic()
     synced = sync_model_versions()
     for problem in synced.unreadable:
         logger.warning("model file not registered: %s", problem)
+    datasets = sync_datasets()
+    for problem in datasets.unreadable:
+        logger.warning("dataset not registered: %s", problem)
     return {"registered": [str(row) for row in synced.registered],
+            "datasets": [row.name for row in datasets.registered],
             "interrupted": mark_interrupted_runs()}
 
 

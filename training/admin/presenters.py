@@ -5,6 +5,7 @@ from django.conf import settings
 
 METRIC_LABELS = (("l1", "L1", "{:.4f}"), ("psnr", "PSNR", "{:.2f} dB"), ("ssim", "SSIM", "{:.3f}"))
 LOSS_DIGITS = 4
+PROGRESS_POLL_MS = 2500  # how often a run's or a dataset build's page asks for its progress
 
 
 def describe_seconds(seconds: float | None) -> str:

@@ -18,6 +18,7 @@ from training.actions import (
 )
 from training.admin.permissions import RetrainPermissionMixin
 from training.admin.presenters import (
+    PROGRESS_POLL_MS,
     describe_losses,
     describe_metrics,
     describe_seconds,
@@ -26,8 +27,6 @@ from training.admin.presenters import (
 )
 from training.forms import RetrainForm
 from training.models import TrainingRun
-
-PROGRESS_POLL_MS = 2500
 
 
 @admin.register(TrainingRun)

@@ -1,14 +1,21 @@
-"""The model versions admin: every saved generator, promote one, roll a category back."""
+"""The model versions admin: every saved generator, promote one (after seeing it beside the
+live one on held-out drawings), roll a category back."""
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from inference.registry import weights_path
 from training.actions import RetrainError, can_retrain, do_promote, do_roll_back
 from training.admin.permissions import RetrainPermissionMixin
-from training.admin.presenters import describe_metrics
+from training.admin.presenters import METRIC_LABELS, describe_metrics, inside_runs_dir
+from training.compare import compare_models
 from training.models import ModelVersion, TrainingRun
 
 
@@ -45,8 +52,11 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/promote/", self.guarded(self.promote_view),
+            path("<int:pk>/promote/", self.guarded(self.promote_view, methods=("GET", "POST")),
                  name="training_modelversion_promote"),
+            path("<int:pk>/comparison.png", self.guarded(self.comparison_sheet_view,
+                                                         methods=("GET",)),
+                 name="training_modelversion_comparison"),
             path("<int:pk>/roll-back/", self.guarded(self.roll_back_view),
                  name="training_modelversion_roll_back"),
             *super().get_urls(),
@@ -79,10 +89,77 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         else:
             self.message_user(request, f"{category} rolled back to {version}.")
 
+    @staticmethod
+    def live_version(category: str) -> ModelVersion | None:
+        return ModelVersion.objects.filter(category=category,
+                                           status=ModelVersion.Status.ACTIVE).first()
+
+    @staticmethod
+    def comparison(version: ModelVersion, live: ModelVersion | None) -> dict:
+        """The candidate beside the live version on held-out drawings (training.compare)."""
+        models_dir = Path(settings.MODELS_DIR)
+        return compare_models(
+            version.category, (version.version, weights_path(models_dir, version.category,
+                                                             version.version)),
+            (live.version, weights_path(models_dir, live.category, live.version))
+            if live else None,
+            data_dir=Path(settings.TRAINING_DATA_DIR),
+            out_dir=Path(settings.TRAINING_RUNS_DIR) / "comparisons")
+
     def promote_view(self, request, pk):
+        """GET: the version beside the live one, scores and contact sheet. POST: promote it,
+        once confirmed when it does worse (or could not be compared)."""
         version = get_object_or_404(ModelVersion, pk=pk)
-        self._promote(request, version)
-        return redirect(self.change_url(version))
+        if version.status == ModelVersion.Status.ACTIVE:
+            self.message_user(request, f"{version} is already active.", messages.WARNING)
+            return redirect(self.change_url(version))
+        live = self.live_version(version.category)
+        try:
+            report, problem = self.comparison(version, live), ""
+        except (OSError, ValueError, RuntimeError) as error:
+            report, problem = None, str(error)
+        must_confirm = report is None or report["worse"]
+        refusal, status = "", 200
+        if request.method == "POST":
+            if request.POST.get("live", "") != (live.version if live else ""):
+                refusal, status = ("The live version changed while you looked: here it is "
+                                   "again, beside the new live one."), 409
+            elif must_confirm and request.POST.get("confirm") != "yes":
+                refusal, status = ("Tick “Promote anyway” to promote a version that does worse "
+                                   "than the live one."), 400
+            else:
+                self._promote(request, version)
+                return redirect(self.change_url(version))
+        rows = []
+        if report is not None:
+            for name, label, pattern in METRIC_LABELS:
+                candidate = report["scores"]["candidate"].get(name)
+                live_score = report["scores"].get("live", {}).get(name)
+                rows.append({"label": label, "candidate": pattern.format(candidate),
+                             "live": pattern.format(live_score) if live_score is not None
+                             else "-",
+                             "lower_is_better": name == "l1"})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "title": f"Promote {version}?",
+            "version": version, "live": live, "report": report, "problem": problem,
+            "rows": rows, "must_confirm": must_confirm, "refusal": refusal,
+            "sheet_url": self.admin_url("comparison", version.pk) if report else "",
+            "change_url": self.change_url(version),
+        }
+        return TemplateResponse(request, "admin/training/modelversion/promote.html", context,
+                                status=status)
+
+    def comparison_sheet_view(self, request, pk):
+        version = get_object_or_404(ModelVersion, pk=pk)
+        try:
+            report = self.comparison(version, self.live_version(version.category))
+        except (OSError, ValueError, RuntimeError) as error:
+            raise Http404(f"no comparison: {error}") from error
+        sheet = inside_runs_dir(report["sheet"])
+        if sheet is None:
+            raise Http404("no contact sheet")
+        return FileResponse(sheet.open("rb"), content_type="image/png")
 
     def roll_back_view(self, request, pk):
         version = get_object_or_404(ModelVersion, pk=pk)
@@ -93,13 +170,13 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
             self._roll_back(request, version.category)
         return redirect(self.change_url(version))
 
-    @admin.action(description="Promote the selected version (make it active)",
+    @admin.action(description="Promote the selected version (make it active)…",
                   permissions=["retrain"])
     def promote_selected(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version to promote.", messages.ERROR)
-            return
-        self._promote(request, queryset.get())
+            return None
+        return redirect(self.admin_url("promote", queryset.get().pk))  # compare it first
 
     @admin.action(description="Roll back the selected active versions to the previous one",
                   permissions=["retrain"])

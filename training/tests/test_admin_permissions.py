@@ -45,6 +45,8 @@ def every_request(world) -> list[tuple[str, str, dict]]:
         admin("trainingrun_retrain"), admin("trainingrun_progress", running.pk),
         admin("trainingrun_loss_curve", running.pk), admin("trainingrun_sample", running.pk),
         admin("modelversion_changelist"), admin("modelversion_change", new.pk),
+        admin("modelversion_promote", new.pk), admin("modelversion_comparison", new.pk),
+        admin("trainingdataset_progress", dataset.pk),
     ]
     posts = [
         (admin("trainingdataset_add"), {"name": "sneaky", "category": "panda", "edges": "canny",
@@ -55,7 +57,7 @@ def every_request(world) -> list[tuple[str, str, dict]]:
         (admin("trainingrun_retrain"), retrain_form(dataset)),
         (admin("trainingrun_cancel", running.pk), {}),
         (admin("trainingrun_resume", cancelled.pk), {}),
-        (admin("modelversion_promote", new.pk), {}),
+        (admin("modelversion_promote", new.pk), {"live": "old", "confirm": "yes"}),
         (admin("modelversion_roll_back", old.pk), {}),
         (admin("modelversion_changelist"), {"action": "promote_selected",
                                             "_selected_action": [new.pk]}),

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from training.build import BuildError, build_dataset
 from training.datasets import PairedDataset
 from training.edges import hed_weights
+from training.models import TrainingDataset
 
 COLOURS = [(200, 40, 40), (40, 150, 60), (40, 60, 200), (220, 170, 30), (120, 50, 160)]
 
@@ -29,7 +30,8 @@ def write_photos(folder, count, size=(300, 240)):
 
 
 @pytest.fixture
-def data_dirs(settings, tmp_path):
+def data_dirs(db, settings, tmp_path):
+    """The data folders in tmp_path; the command registers what it builds in the database."""
     settings.TRAINING_DATA_DIR = tmp_path / "datasets"
     settings.VAR_DIR = tmp_path / "var"
     return settings
@@ -58,6 +60,8 @@ def test_command_builds_canny_pairs_and_reports_every_skipped_file(data_dirs, tm
     assert "2 skipped" in output
     assert "broken.jpg: not an image" in output
     assert "zz-copy.png: duplicate of photo0.png" in output
+    assert TrainingDataset.objects.filter(name="pandas", status="ready",
+                                          source_kind="command").exists()  # listed in the admin
     manifest = manifest_of(dataset_dir)
     assert manifest["edge_method"] == "canny" and manifest["category"] == "panda"
     assert manifest["settings"]["edges_requested"] == "canny"

@@ -37,6 +37,12 @@ def version_url(name: str, version: ModelVersion) -> str:
     return reverse(f"admin:training_modelversion_{name}", args=(version.pk,))
 
 
+def promote(client, version, live="old", **options):
+    """Promote through the admin's comparison page, confirming whatever it shows."""
+    return client.post(version_url("promote", version), {"live": live, "confirm": "yes"},
+                       **options)
+
+
 def statuses(category="panda") -> dict[str, str]:
     return dict(ModelVersion.objects.filter(category=category).values_list("version", "status"))
 
@@ -134,7 +140,7 @@ def test_promote_writes_active_and_retires_the_version_it_replaces(trainer_clien
                                                                    retrain_dirs, retrainer):
     old, new = two_pandas
 
-    response = trainer_client.post(version_url("promote", new), follow=True)
+    response = promote(trainer_client, new, follow=True)
 
     assert "Panda/new is now active" in response.content.decode()
     assert active_file(retrain_dirs.MODELS_DIR) == "new"
@@ -148,7 +154,7 @@ def test_promote_writes_active_and_retires_the_version_it_replaces(trainer_clien
 def test_roll_back_returns_to_the_previous_version_and_active_follows(trainer_client,
                                                                       two_pandas, retrain_dirs):
     old, new = two_pandas
-    trainer_client.post(version_url("promote", new))
+    promote(trainer_client, new)
 
     page = trainer_client.get(version_url("change", new)).content.decode()
     assert "Roll back to old" in page
@@ -195,7 +201,7 @@ def test_an_untrained_version_cannot_be_promoted(trainer_client, two_pandas, ret
     sync_model_versions()
     blank = ModelVersion.objects.get(version="blank")
 
-    response = trainer_client.post(version_url("promote", blank), follow=True)
+    response = promote(trainer_client, blank, follow=True)
 
     assert "was never trained" in response.content.decode()
     assert active_file(retrain_dirs.MODELS_DIR) == "old"
@@ -226,8 +232,11 @@ def test_the_promote_action_needs_exactly_one_version(trainer_client, two_pandas
     assert "Select exactly one version to promote." in both.content.decode()
     assert active_file(retrain_dirs.MODELS_DIR) == "old"
 
-    trainer_client.post(VERSIONS_URL, {"action": "promote_selected",
-                                       "_selected_action": [new.pk]})
+    to_compare = trainer_client.post(VERSIONS_URL, {"action": "promote_selected",
+                                                    "_selected_action": [new.pk]})
+    assert to_compare["Location"] == version_url("promote", new)  # it is compared first
+    assert active_file(retrain_dirs.MODELS_DIR) == "old"
+    promote(trainer_client, new)
     assert active_file(retrain_dirs.MODELS_DIR) == "new"
 
     trainer_client.post(VERSIONS_URL, {"action": "roll_back_selected",

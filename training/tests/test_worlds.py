@@ -1,12 +1,10 @@
 """Procedural worlds: seeded, varied pictures whose child drawings fit the canvas, the wire limits
 and the picture's own edges, written as datasets the trainer loads."""
 import json
-from io import StringIO
 
 import numpy as np
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from PIL import Image, ImageFilter
 
 from drawapp.protocol import MAX_POINTS_PER_STROKE, Stroke, parse_client_message
@@ -193,28 +191,12 @@ def test_world_dataset_rejects_bad_requests(tmp_path, arguments):
         make_world_dataset(*arguments, root=tmp_path)
 
 
-@pytest.mark.django_db
-def test_make_world_dataset_command_writes_into_the_data_directory(tmp_path, settings, capsys):
+def test_make_world_dataset_command_writes_into_the_data_directory(db, tmp_path, settings,
+                                                                   capsys):
     settings.TRAINING_DATA_DIR = tmp_path
     call_command("make_world_dataset", "space", "--count", "2", "--name", "sky",
                  "--seed-start", "100000", "--val-fraction", "0", verbosity=0)
     manifest = read_manifest(tmp_path / "sky")
     assert [pair["id"] for pair in manifest["pairs"]] == ["space-100000", "space-100001"]
     assert "2 pairs (2 train, 0 val)" in capsys.readouterr().out
-
-
-@pytest.mark.django_db
-def test_a_world_dataset_made_by_the_command_is_listed_ready_in_the_admin(tmp_path, settings,
-                                                                          admin_client):
-    settings.TRAINING_DATA_DIR = tmp_path
-    call_command("make_world_dataset", "car", "--count", "3", "--name", "cars-world",
-                 stdout=StringIO())
-    dataset = TrainingDataset.objects.get(name="cars-world")
-    assert (dataset.category, dataset.status, dataset.pairs) == ("car", "ready", 3)
-    assert dataset.edge_method == EDGE_METHOD
-    assert dataset.dataset_dir == str(tmp_path / "cars-world")
-    listing = admin_client.get(reverse("admin:training_trainingdataset_changelist")).content
-    assert b"cars-world" in listing
-    call_command("make_world_dataset", "car", "--count", "4", "--name", "cars-world",
-                 "--overwrite", stdout=StringIO())
-    assert TrainingDataset.objects.get(name="cars-world").pairs == 4  # one row, made anew
+    assert TrainingDataset.objects.get(name="sky").source_kind == "world"

@@ -2,6 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from inference.categories import CATEGORIES
+from training.actions import register_dataset_folder
 from training.build import BuildError, build_dataset
 from training.datasets import DEFAULT_VAL_FRACTION, DatasetExists
 from training.edges import EDGE_METHODS
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         except (SourceError, HedWeightsUnavailable, ValueError) as error:
             raise CommandError(str(error)) from error
 
+        register_dataset_folder(result.dataset_dir)  # the admin lists it and can train on it
         self.stdout.write(str(result.dataset_dir))
         self.stdout.write(
             f"{result.pairs} pairs ({result.train_pairs} train, {result.val_pairs} val), "

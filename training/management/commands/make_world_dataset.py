@@ -1,9 +1,8 @@
 """`manage.py make_world_dataset <category> --count N --name <name>`: a procedural world as data."""
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from training.actions import register_dataset_folder
 from training.datasets import DEFAULT_VAL_FRACTION, DatasetExists, read_manifest
-from training.models import TrainingDataset
 from training.worlds import WORLDS
 from training.worlds.dataset import make_world_dataset
 
@@ -37,17 +36,9 @@ class Command(BaseCommand):
             raise CommandError(f"{error}; pass --overwrite to replace it") from error
         except ValueError as error:
             raise CommandError(str(error)) from error
-        manifest = read_manifest(folder)
-        pairs = manifest["pairs"]
+        register_dataset_folder(folder)  # the admin lists it and can train on it
+        pairs = read_manifest(folder)["pairs"]
         held_out = sum(pair["split"] == "val" for pair in pairs)
-        # Listed in the admin's datasets like a built upload, ready to retrain from.
-        TrainingDataset.objects.update_or_create(name=options["name"], defaults={
-            "category": options["category"], "source_kind": TrainingDataset.SourceKind.FOLDER,
-            "source_path": str(folder), "status": TrainingDataset.Status.READY,
-            "edge_method": manifest["edge_method"], "train_pairs": len(pairs) - held_out,
-            "val_pairs": held_out, "dataset_dir": str(folder), "error": "",
-            "built_at": timezone.now(),
-        })
         self.stdout.write(str(folder))
         first = options["seed_start"]
         self.stdout.write(f"{len(pairs)} pairs ({len(pairs) - held_out} train, {held_out} val), "
