@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := drawapp.settings
 
-.PHONY: run test bench lint setup migrate clean
+.PHONY: run test bench quality soak lint setup migrate clean
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -30,6 +30,15 @@ test: setup
 
 bench: migrate
 	DJANGO_DEBUG=1 $(PY) -m bench
+
+# Fuzzed messages against the embedded default with DEBUG on: answers, crashes, memory.
+soak: migrate
+	DJANGO_DEBUG=1 $(PY) -m bench.soak $(SOAK_ARGS)
+
+# Wild-drawings table for the six active models; contact sheets go to docs/quality/.
+# QUALITY_ARGS="--also a.safetensors b.safetensors" scores more models (the HED-bridge proof).
+quality: migrate
+	DJANGO_DEBUG=1 OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PY) manage.py quality $(QUALITY_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

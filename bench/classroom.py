@@ -279,7 +279,7 @@ def run(argv: list[str] | None = None) -> dict:
                          "REDIS_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}:"}
             migrate(redis_env)
             # The workers share the cores: one worker gets them all, two get half each.
-            threads = max(1, (os.cpu_count() or 1) // workers)
+            threads = options.worker_threads or max(1, (os.cpu_count() or 1) // workers)
             worker_env = {**redis_env, "OMP_NUM_THREADS": str(threads)}
             with ExitStack() as stack:
                 for number in range(workers):
@@ -307,6 +307,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                         help="seconds between one client's strokes")
     parser.add_argument("--idle", type=int, default=IDLE_SOCKETS,
                         help="quiet sockets open beside the drawing ones in the 'idle' part")
+    parser.add_argument("--worker-threads", type=int, default=0,
+                        help="torch threads per Celery worker (default: the cores shared out)")
     parser.add_argument("--parts", default=",".join(PARTS),
                         help=f"comma-separated, of {', '.join(PARTS)}")
     options = parser.parse_args(argv)
@@ -317,8 +319,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     for name in ("clients", "seconds", "interval"):
         if getattr(options, name) <= 0:
             parser.error(f"--{name} must be positive")
-    if options.idle < 0:
-        parser.error("--idle must be zero or more")
+    if options.idle < 0 or options.worker_threads < 0:
+        parser.error("--idle and --worker-threads must be zero or more")
     return options
 
 

@@ -22,21 +22,23 @@ PRESETS = ("resnet9", "medium", "small", "unet256")
 TARGET_RATIOS = {"resnet9": 1.1, "small": 1.3}  # forward time / roofline, at most
 
 
-def matmul_rate(m: int, k: int, n: int, runs: int = MATMUL_RUNS) -> float:
+def matmul_rate(m: int, k: int, n: int, runs: int = MATMUL_RUNS,
+                clock=time.perf_counter) -> float:
     """Best fp32 torch.mm rate on the CPU in FLOP/s for an (m x k) @ (k x n) product."""
     left, right = torch.randn(m, k), torch.randn(k, n)
     with torch.inference_mode():
         torch.mm(left, right)  # warm-up: thread pool, BLAS buffers
         best = float("inf")
         for _ in range(runs):
-            started = time.perf_counter()
+            started = clock()
             torch.mm(left, right)
-            best = min(best, time.perf_counter() - started)
+            best = min(best, clock() - started)
     return 2 * m * k * n / best
 
 
 def conv_rate(memory_format: torch.memory_format, channels: int = SEED_CONV[0],
-              side: int = SEED_CONV[1], runs: int = MATMUL_RUNS) -> float:
+              side: int = SEED_CONV[1], runs: int = MATMUL_RUNS,
+              clock=time.perf_counter) -> float:
     """Best fp32 rate of one 3x3 channels -> channels conv at side x side output, in FLOP/s,
     with weights and input in memory_format."""
     layer = nn.Conv2d(channels, channels, kernel_size=3).eval().to(memory_format=memory_format)
@@ -45,9 +47,9 @@ def conv_rate(memory_format: torch.memory_format, channels: int = SEED_CONV[0],
         layer(batch)
         best = float("inf")
         for _ in range(runs):
-            started = time.perf_counter()
+            started = clock()
             layer(batch)
-            best = min(best, time.perf_counter() - started)
+            best = min(best, clock() - started)
     return 2 * side * side * channels * channels * 9 / best
 
 
@@ -75,21 +77,40 @@ def conv_flops(module: nn.Module, batch: torch.Tensor) -> int:
     return total
 
 
-def forward_seconds(module: nn.Module, batch: torch.Tensor) -> float:
-    """Median wall time of one forward pass after warm-up."""
+def forward_seconds(module: nn.Module, batch: torch.Tensor, clock=time.perf_counter) -> float:
+    """Median time of one forward pass after warm-up, by `clock`."""
     times = []
     with torch.inference_mode():
         for run in range(WARM_UP_RUNS + TIMED_RUNS):
-            started = time.perf_counter()
+            started = clock()
             module(batch)
             if run >= WARM_UP_RUNS:
-                times.append(time.perf_counter() - started)
+                times.append(clock() - started)
     return statistics.median(times)
 
 
-def measure_preset(name: str, rate: float) -> dict:
+def best_rate(clock=time.perf_counter) -> dict[str, float]:
+    """The roofline candidates' rates in FLOP/s, by name."""
+    rates = {f"torch.mm {m}x{k} @ {k}x{n}": matmul_rate(m, k, n, clock=clock)
+             for m, k, n in MATMUL_SHAPES}
+    channels, side = SEED_CONV
+    for memory_format in (torch.contiguous_format, torch.channels_last):
+        label = str(memory_format).removeprefix("torch.")
+        rates[f"conv3x3 {channels}->{channels} at {side}x{side} {label}"] = \
+            conv_rate(memory_format, clock=clock)
+    return rates
+
+
+def one_thread_cpu_ratio(module: nn.Module, batch: torch.Tensor, flops: int,
+                         rate: float) -> float:
+    """Forward CPU time on one thread over the roofline at `rate` (one thread's CPU-time
+    rate): other jobs on a shared machine stretch wall time far more than this."""
+    return forward_seconds(module, batch, clock=time.thread_time) / (flops / rate)
+
+
+def measure_preset(name: str, rate: float, cpu_rate: float) -> dict:
     """Forward time as served (registry's dtype and memory format) and, for comparison, in
-    the default contiguous layout."""
+    the default contiguous layout; and the one-thread CPU-time ratio at cpu_rate."""
     architecture, arguments = GENERATOR_PRESETS[name]
     device = torch.device("cpu")
     module = prepare_for_inference(build_generator(architecture, **arguments), device)
@@ -98,40 +119,51 @@ def measure_preset(name: str, rate: float) -> dict:
     seconds = forward_seconds(module, batch)
     contiguous_seconds = forward_seconds(module.to(memory_format=torch.contiguous_format),
                                          batch.contiguous())
+    module.to(memory_format=torch.channels_last)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        cpu_ratio = one_thread_cpu_ratio(module, batch, flops, cpu_rate)
+    finally:
+        torch.set_num_threads(threads)
     roofline = flops / rate
     return {"preset": name, "parameters": count_parameters(module), "gflop": flops / 1e9,
             "forward_ms": seconds * 1000, "contiguous_ms": contiguous_seconds * 1000,
-            "roofline_ms": roofline * 1000, "ratio": seconds / roofline}
+            "roofline_ms": roofline * 1000, "ratio": seconds / roofline, "cpu_ratio": cpu_ratio}
 
 
 def run() -> list[dict]:
     """Measure and print the matmul rate and every preset's forward time; returns the rows."""
     threads = torch.get_num_threads()
-    rates = {f"torch.mm {m}x{k} @ {k}x{n}": matmul_rate(m, k, n) for m, k, n in MATMUL_SHAPES}
-    channels, side = SEED_CONV
-    for memory_format in (torch.contiguous_format, torch.channels_last):
-        label = str(memory_format).removeprefix("torch.")
-        rates[f"conv3x3 {channels}->{channels} at {side}x{side} {label}"] = conv_rate(memory_format)
+    rates = best_rate()
     rate = max(rates.values())
     measured = ", ".join(f"{name}: {value / 1e9:.1f}" for name, value in rates.items())
     print(f"GEMM rate (roofline): {rate / 1e9:.1f} GFLOP/s, the best of fp32 {measured} "
           f"(best of {MATMUL_RUNS} each, {threads} threads)")
+    torch.set_num_threads(1)
+    try:
+        cpu_rate = max(best_rate(clock=time.thread_time).values())
+    finally:
+        torch.set_num_threads(threads)
+    print(f"one thread, in CPU time: {cpu_rate / 1e9:.1f} GFLOP/s ('1-thread CPU ratio' is the "
+          f"forward's CPU time on one thread over the roofline at this rate: steadier than wall "
+          f"time when other jobs share the machine)")
     print(f"generator forward, 1x1x{PICTURE_SIZE}x{PICTURE_SIZE}, as served on CPU (fp32, "
           f"channels_last; 'contiguous ms' is the default layout), median of {TIMED_RUNS} after "
           f"{WARM_UP_RUNS} warm-up runs:")
     print(f"{'preset':<9}{'parameters':>12}{'GFLOP':>9}{'forward ms':>12}{'contiguous ms':>15}"
-          f"{'roofline ms':>13}{'ratio':>7}")
+          f"{'roofline ms':>13}{'ratio':>7}{'1-thread CPU ratio':>20}")
     rows = []
     for name in PRESETS:
-        row = measure_preset(name, rate)
+        row = measure_preset(name, rate, cpu_rate)
         rows.append(row)
         print(f"{name:<9}{row['parameters']:>12,}{row['gflop']:>9.1f}{row['forward_ms']:>12.1f}"
-              f"{row['contiguous_ms']:>15.1f}{row['roofline_ms']:>13.1f}{row['ratio']:>6.2f}x",
-              flush=True)
+              f"{row['contiguous_ms']:>15.1f}{row['roofline_ms']:>13.1f}{row['ratio']:>6.2f}x"
+              f"{row['cpu_ratio']:>19.2f}x", flush=True)
     for row in rows:
         if row["preset"] in TARGET_RATIOS:
             target = TARGET_RATIOS[row["preset"]]
             verdict = "met" if row["ratio"] <= target else "MISSED"
             print(f"target: {row['preset']} within {target}x of its roofline: "
-                  f"{row['ratio']:.2f}x, {verdict}")
+                  f"{row['ratio']:.2f}x, {verdict} (1-thread CPU ratio {row['cpu_ratio']:.2f}x)")
     return rows

@@ -24,6 +24,7 @@ class SavedChange:
     revision: int
     category: str
     is_empty: bool
+    is_new: bool = True  # False: a stroke already saved (by its id), nothing changed now
 
 
 def _append_entry(drawing: Drawing, entry: dict) -> None:
@@ -37,7 +38,18 @@ def _append_entry(drawing: Drawing, entry: dict) -> None:
 
 
 def _add_stroke(drawing: Drawing, stroke: Stroke) -> None:
-    _append_entry(drawing, stroke.as_json())
+    entry = stroke.as_json()
+    if stroke.id is not None:
+        entry["saved_at"] = drawing.revision + 1  # the revision its ack named
+    _append_entry(drawing, entry)
+
+
+def _saved_revision_of(drawing: Drawing, stroke_id: str) -> int | None:
+    """The revision that saved the stroke with this client id, if the log or redo holds it."""
+    for entry in [*reversed(drawing.strokes), *reversed(drawing.redo)]:
+        if entry.get("id") == stroke_id:
+            return entry.get("saved_at")
+    return None
 
 
 def _undo(drawing: Drawing) -> None:
@@ -65,6 +77,10 @@ def apply_message(drawing_id, message: ClientMessage) -> SavedChange:
     """Apply one validated client message to the drawing and save it with a new revision."""
     with transaction.atomic():
         drawing = Drawing.objects.select_for_update().get(pk=drawing_id)
+        if isinstance(message, Stroke) and message.id is not None:
+            saved_at = _saved_revision_of(drawing, message.id)
+            if saved_at is not None:
+                return _change(drawing, revision=saved_at, is_new=False)
         if isinstance(message, Stroke):
             _add_stroke(drawing, message)
         elif isinstance(message, Command):
@@ -73,9 +89,14 @@ def apply_message(drawing_id, message: ClientMessage) -> SavedChange:
             drawing.category = message.category
         drawing.revision += 1
         drawing.save(update_fields=["strokes", "redo", "category", "revision", "updated"])
+    return _change(drawing, revision=drawing.revision, is_new=True)
+
+
+def _change(drawing: Drawing, revision: int, is_new: bool) -> SavedChange:
     return SavedChange(
         drawing_id=str(drawing.pk),
-        revision=drawing.revision,
+        revision=revision,
         category=drawing.category,
         is_empty=not drawing.visible_strokes(),
+        is_new=is_new,
     )

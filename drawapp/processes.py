@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .protocol import MAX_MESSAGE_BYTES
+from .protocol import SERVER_FRAME_BYTES
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,14 +87,22 @@ def _logged_process(command: list[str], env: dict, log_path: Path):
 
 
 @contextmanager
-def daphne_server(env: dict, log_path: Path):
-    """Daphne serving the studio on a free port; yields the base URL 'http://127.0.0.1:PORT'."""
+def daphne_process(env: dict, log_path: Path):
+    """Daphne serving the studio on a free port, with the production frame cap; yields
+    (base URL 'http://127.0.0.1:PORT', the process)."""
     port = free_port()
     command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-               "--websocket-max-message-size", str(MAX_MESSAGE_BYTES), "drawapp.asgi:application"]
+               "--websocket-max-message-size", str(SERVER_FRAME_BYTES), "drawapp.asgi:application"]
     with _logged_process(command, env, log_path) as process:
         wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
+
+
+@contextmanager
+def daphne_server(env: dict, log_path: Path):
+    """Daphne serving the studio on a free port; yields the base URL 'http://127.0.0.1:PORT'."""
+    with daphne_process(env, log_path) as (base_url, _):
+        yield base_url
 
 
 @contextmanager

@@ -6,6 +6,7 @@ machine-readable code and a message a person can read; nothing is saved for it.
 
 import json
 import math
+import re
 from dataclasses import dataclass
 
 from inference.categories import CATEGORIES
@@ -13,14 +14,30 @@ from inference.palette import DEFAULT_COLOR, PALETTE, hex_palette, is_color
 from inference.rasterize import STROKE_SIZE_UNITS
 
 MAX_MESSAGE_BYTES = 64 * 1024
+# Daphne's --websocket-max-message-size (both directions): a frame over it is dropped with close
+# 1009 before the consumer sees it, so it sits well above MAX_MESSAGE_BYTES and everything in
+# between gets a `too_big` answer on an open socket.
+SERVER_FRAME_BYTES = 4 * MAX_MESSAGE_BYTES
+# The server's own messages (the state pages) stay under this; any stored stroke fits one page.
+MAX_STATE_PAGE_BYTES = MAX_MESSAGE_BYTES
 MAX_POINTS_PER_STROKE = 2000
 MAX_STROKES_PER_DRAWING = 2000
 MAX_MESSAGES_PER_SECOND = 20
 MESSAGE_BURST = 40
 MAX_ERRORS_BEFORE_CLOSE = 50
+# A save that meets a database error (locked, connection lost) is tried this often in all, this
+# long apart, before the client is told `busy`; the failed attempts were rolled back.
+SAVE_ATTEMPTS = 3
+SAVE_RETRY_WAIT_S = 0.2
+MAX_STROKE_ID_CHARS = 64  # a stroke's optional client id: letters, digits, "-" and "_"
 MIN_BRUSH_SIZE = 1.0
 MAX_BRUSH_SIZE = 64.0
 TOOLS = ("pen", "eraser")
+
+
+def encode_message(message: dict) -> str:
+    """A server message as the compact JSON text frame that goes on the wire."""
+    return json.dumps(message, separators=(",", ":"))
 
 
 class ProtocolError(Exception):
@@ -33,12 +50,18 @@ class ProtocolError(Exception):
         return {"type": "error", "code": self.code, "message": self.message}
 
 
+class ServerTrouble(ProtocolError):
+    """A refusal that is the server's fault (`busy`, `server_error`): answered like any other
+    error, nothing saved, but never counted against the client."""
+
+
 @dataclass(frozen=True)
 class Stroke:
     points: list[list[float]]
     size: float
     tool: str
     color: str = DEFAULT_COLOR  # a palette name or "#rrggbb" (lower case)
+    id: str | None = None  # the client's id for it: a stroke sent again is saved only once
 
     def as_json(self) -> dict:
         """The saved form; black pen strokes (and every eraser stroke) carry no colour, as
@@ -46,6 +69,8 @@ class Stroke:
         saved = {"points": self.points, "size": self.size, "tool": self.tool}
         if self.tool == "pen" and self.color != DEFAULT_COLOR:
             saved["color"] = self.color
+        if self.id is not None:
+            saved["id"] = self.id
         return saved
 
 
@@ -67,10 +92,16 @@ ClientMessage = Stroke | Command | ChooseCategory
 def _number(value, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ProtocolError("bad_value", f"{what} must be a number.")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer of more than 308 digits
+        raise ProtocolError("bad_value", f"{what} must be a finite number.") from None
     if not math.isfinite(value):
         raise ProtocolError("bad_value", f"{what} must be a finite number.")
     return value
+
+
+STROKE_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_STROKE_ID_CHARS}}}")
 
 
 def _stroke(data: dict) -> Stroke:
@@ -102,7 +133,14 @@ def _stroke(data: dict) -> Stroke:
         raise ProtocolError(
             "bad_color", f"color must be one of {', '.join(PALETTE)} or #rrggbb."
         )
-    return Stroke(points=clean, size=size, tool=tool, color=color.lower())
+    stroke_id = data.get("id")
+    if stroke_id is not None and not (
+        isinstance(stroke_id, str) and STROKE_ID.fullmatch(stroke_id)
+    ):
+        raise ProtocolError(
+            "bad_id", f"id must be 1 to {MAX_STROKE_ID_CHARS} letters, digits, '-' or '_'."
+        )
+    return Stroke(points=clean, size=size, tool=tool, color=color.lower(), id=stroke_id)
 
 
 def parse_client_message(text) -> ClientMessage:

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
-from django.db import connections
+from django.db import connections, reset_queries
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,16 @@ def run_task(task, args: tuple, queue: str, loop: asyncio.AbstractEventLoop | No
     global _pending
     with _idle:
         _pending += 1
-    # A job queued by a job keeps the event loop of the one that queued it.
-    _executor(queue).submit(_run_here, task, args, loop or getattr(_job, "loop", None))
+    try:
+        # A job queued by a job keeps the event loop of the one that queued it.
+        _executor(queue).submit(_run_here, task, args, loop or getattr(_job, "loop", None))
+    except RuntimeError:
+        # The interpreter is shutting down: what was saved stays saved, and the next start's
+        # reconnect asks for the picture again.
+        with _idle:
+            _pending -= 1
+            _idle.notify_all()
+        log.info("not running %s%s: this process is shutting down", task.name, args)
 
 
 async def run_task_from_async(task, args: tuple, queue: str) -> None:
@@ -71,6 +79,7 @@ def _run_here(task, args: tuple, loop: asyncio.AbstractEventLoop | None) -> None
         log.exception("in-process %s%s failed", task.name, args)
     finally:
         _job.loop = None
+        reset_queries()  # with DEBUG on, no request ever clears this thread's query log
         connections.close_all()  # this thread's connections only: nothing keeps the db open
         with _idle:
             _pending -= 1

@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 
 from .env import env_bool, env_int, env_list, env_str
+from .protocol import SERVER_FRAME_BYTES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Folders below are made by whatever writes into them, never when settings are read.
@@ -75,8 +76,15 @@ DATABASE_URL = env_str("DATABASE_URL")
 # Connections stay open per thread this long: a fresh SQLite one costs a stroke about 1.5 ms,
 # and the drawing room opens one for the save and one for the picture.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
-# WAL lets the picture thread read while the socket commits the next stroke.
-SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+# WAL lets the picture thread read while the socket commits the next stroke. Transactions take
+# the write lock when they begin (IMMEDIATE): a read that later turns into a write would fail
+# at once with "database is locked" when another writer went first, whatever the busy timeout.
+SQLITE_BUSY_TIMEOUT_S = env_int("SQLITE_BUSY_TIMEOUT_S", 20)
+SQLITE_OPTIONS = {
+    "timeout": SQLITE_BUSY_TIMEOUT_S,
+    "init_command": "PRAGMA journal_mode=WAL;",
+    "transaction_mode": "IMMEDIATE",
+}
 SQLITE_ENGINE = "drawapp.sqlite"  # Django's, making the database's folder on first connection
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
@@ -98,16 +106,31 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# `make run` (Daphne's runserver) caps WebSocket messages where docker-compose's Daphne does.
+DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = SERVER_FRAME_BYTES
+
 REDIS_URL = env_str("REDIS_URL")
-REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "")  # lets test runs share one Redis safely
+REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "")
+REDIS_RETRIES = env_int("REDIS_RETRIES", 3)  # lets test runs share one Redis safely
 if REDIS_URL:
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 times reads out at 5 s, as long as channels_redis's blocking pop
                 # waits: give the read more time than the pop or idle sockets crash.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # A pooled connection that Redis dropped (a restart) fails once and is opened
+                # anew: without a retry that first use was a socket's HTTP 500.
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "socket_timeout": 15,
+                    "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), REDIS_RETRIES),
+                    "retry_on_error": [RedisConnectionError],
+                }],
                 "prefix": REDIS_KEY_PREFIX + "asgi",
             },
         }

@@ -3,15 +3,17 @@ browser's drawings to the child who signs in on it."""
 from django.core.exceptions import ValidationError
 
 from .models import Drawing, Generation
+from .protocol import MAX_STATE_PAGE_BYTES, encode_message
 
 SESSION_DRAWINGS_KEY = "visitor_drawings"
 MAX_REMEMBERED_DRAWINGS = 50
 
 
 def load_owned_drawing(drawing_id, session_key, user) -> Drawing | None:
-    """The drawing if it exists and belongs to this session or user, else None."""
+    """The drawing if it exists and belongs to this session or user, else None. Its stroke log
+    is read only when used, so a socket's handshake never waits for a large drawing."""
     try:
-        drawing = Drawing.objects.filter(pk=drawing_id).first()
+        drawing = Drawing.objects.defer("strokes", "redo").filter(pk=drawing_id).first()
     except ValidationError:  # not a UUID
         return None
     if drawing is None or not drawing.is_owned_by(session_key, user):
@@ -68,3 +70,35 @@ def drawing_state(drawing: Drawing) -> dict:
         "result": {"revision": latest.revision, "url": latest.url} if latest and strokes else None,
         "needs_picture": bool(strokes) and (latest is None or latest.revision != drawing.revision),
     }
+
+
+def _pages(strokes: list[dict], room_first: int, room_rest: int) -> list[list[dict]]:
+    """Split strokes into runs whose JSON array fits the room of its message (a stroke too big
+    for any room still gets a page of its own, which the protocol's limits never let happen)."""
+    pages, page, used, room = [], [], 2, room_first  # 2: the brackets of the array
+    for stroke in strokes:
+        size = len(encode_message(stroke)) + (1 if page else 0)  # the comma before it
+        if page and used + size > room:
+            pages.append(page)
+            page, used, room = [], 2, room_rest
+            size -= 1
+        page.append(stroke)
+        used += size
+    pages.append(page)
+    return pages
+
+
+def state_messages(drawing: Drawing) -> list[dict]:
+    """The drawing's state as socket messages each under MAX_STATE_PAGE_BYTES: one `state`
+    with the first strokes and `stroke_count`, then `state_more` pages with the rest in order.
+    The drawing is read anew, in full: `drawing` may be an older, partly loaded copy."""
+    state = drawing_state(Drawing.objects.get(pk=drawing.pk))
+    strokes = state.pop("strokes")
+    head = {"type": "state", **state, "stroke_count": len(strokes), "strokes": []}
+    more = {"type": "state_more", "strokes": []}
+    pages = _pages(
+        strokes,
+        MAX_STATE_PAGE_BYTES - len(encode_message(head)) + 2,
+        MAX_STATE_PAGE_BYTES - len(encode_message(more)) + 2,
+    )
+    return [{**head, "strokes": pages[0]}] + [{**more, "strokes": page} for page in pages[1:]]

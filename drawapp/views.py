@@ -35,17 +35,25 @@ def _session_key(request) -> str:
 
 @require_GET
 def new_drawing(request):
-    """A blank canvas in the category asked for (a challenge's), else the one drawn in last."""
+    """A blank canvas in the category asked for (a challenge's), else the one drawn in last.
+    This browser's (or user's) untouched canvas is handed out again when it has one, so
+    reloading /draw/ or a crawler's visits leave at most one empty drawing each."""
     user = request.user if request.user.is_authenticated else None
     session_key = _session_key(request)
+    owned = owned_drawings(session_key, user)
     category = request.GET.get("category")
     if category not in CATEGORIES:
-        last = owned_drawings(session_key, user).first()
+        last = owned.first()
         category = last.category if last else DEFAULT_CATEGORY
-    drawing = Drawing.objects.create(owner_session=session_key, owner_user=user,
-                                     category=category)
-    if user is None:
-        remember_session_drawing(request.session, drawing)
+    drawing = owned.filter(revision=0).first()
+    if drawing is None:
+        drawing = Drawing.objects.create(owner_session=session_key, owner_user=user,
+                                         category=category)
+        if user is None:
+            remember_session_drawing(request.session, drawing)
+    elif drawing.category != category:
+        drawing.category = category
+        drawing.save(update_fields=["category", "updated"])
     url = reverse("drawapp:draw", args=[drawing.pk])
     challenge = request.GET.get("challenge", "")
     return redirect(f"{url}?challenge={challenge}" if challenge.isdigit() else url)

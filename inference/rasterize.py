@@ -1,10 +1,13 @@
-"""Strokes to the black-on-white edge image the generators see; 1-px edges to the same pen look."""
+"""Strokes to the black-on-white edge image the generators see, and to colour-hint channels
+(user-guided colourization, Zhang et al. 2017); 1-px edges to the same pen look."""
 import math
 from collections.abc import Sequence
 
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
+
+from inference.palette import DEFAULT_COLOR, rgb
 
 SKETCH_STROKE_SIZE = 3.0  # default pen diameter in 256-px units; training sketches use it too
 STROKE_SIZE_UNITS = 256  # a stroke "size" is a diameter on a 256-px canvas
@@ -14,6 +17,10 @@ BLACK, WHITE = 0, 255
 TOOL_INK = {"pen": BLACK, "eraser": WHITE}
 # Points are clamped to this band around the [0, 1] canvas so wild coordinates stay cheap to draw.
 COORDINATE_LIMITS = (-1.0, 2.0)
+# Colour hints: red, green and blue (0-1) where a coloured stroke lies, and a mask (1 there).
+HINT_CHANNELS = 4
+SKETCH_CHANNELS = 1
+HINTED_CHANNELS = SKETCH_CHANNELS + HINT_CHANNELS  # what a model with hint input takes
 
 
 def rasterize(strokes: Sequence[dict], size: int = 256) -> Image.Image:
@@ -36,6 +43,63 @@ def rasterize(strokes: Sequence[dict], size: int = 256) -> Image.Image:
         width = min(_pixel_width(diameter * side / STROKE_SIZE_UNITS), 4 * side)
         _draw_round_path(draw, points * side, width, ink)
     return canvas.reduce(SUPERSAMPLE)
+
+
+def rasterize_hints(strokes: Sequence[dict], size: int = 256) -> np.ndarray:
+    """The colour-hint channels of the strokes: HINT_CHANNELS x size x size float32, the
+    stroke's colour (RGB in [0, 1]) and a mask of 1 where a coloured stroke lies, 0 elsewhere.
+
+    A stroke is coloured when its "color" (a palette name or #rrggbb) is not the default
+    black pen; later strokes paint over earlier ones and the eraser wipes hints away too.
+    """
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_RASTER_SIZE:
+        raise ValueError(f"size must be an integer in [1, {MAX_RASTER_SIZE}], got {size!r}")
+    if isinstance(strokes, str | bytes) or not isinstance(strokes, Sequence):
+        raise ValueError("strokes must be a list of stroke dicts")
+    colours = Image.new("RGB", (size, size), (0, 0, 0))
+    mask = Image.new("L", (size, size), 0)
+    paint, cover = ImageDraw.Draw(colours), ImageDraw.Draw(mask)
+    for number, stroke in enumerate(strokes):
+        points, diameter, ink = _parse_stroke(stroke, number)
+        colour = _hint_colour(stroke, number)
+        if ink == WHITE:  # the eraser
+            colour = None
+        elif colour is None:
+            continue
+        width = min(_pixel_width(diameter * size / STROKE_SIZE_UNITS), 4 * size)
+        _draw_round_path(paint, points * size, width, colour or (0, 0, 0))
+        _draw_round_path(cover, points * size, width, 0 if colour is None else 255)
+    hints = np.empty((HINT_CHANNELS, size, size), np.float32)
+    hints[:3] = np.asarray(colours, np.float32).transpose(2, 0, 1) / 255.0
+    hints[3] = np.asarray(mask, np.float32) / 255.0
+    return hints
+
+
+def _hint_colour(stroke: dict, number: int) -> tuple[int, int, int] | None:
+    colour = stroke.get("color")
+    if colour is None or colour == DEFAULT_COLOR:
+        return None
+    try:
+        return rgb(colour)
+    except ValueError as error:
+        raise ValueError(f"stroke {number}: {error}") from error
+
+
+def model_input(sketch: Image.Image, hints: np.ndarray | None, channels: int) -> torch.Tensor:
+    """The 1 x channels x H x W tensor a model takes: the sketch (as to_tensor) alone, or with
+    the hint channels after it (all zero when there are no hints)."""
+    tensor = to_tensor(sketch)
+    if channels == SKETCH_CHANNELS:
+        return tensor
+    if channels != HINTED_CHANNELS:
+        raise ValueError(f"a model takes {SKETCH_CHANNELS} or {HINTED_CHANNELS} input "
+                         f"channels, not {channels}")
+    shape = (HINT_CHANNELS, sketch.height, sketch.width)
+    if hints is None:
+        hints = np.zeros(shape, np.float32)
+    elif hints.shape != shape:
+        raise ValueError(f"hints must be {shape}, got {hints.shape}")
+    return torch.cat([tensor, torch.from_numpy(np.asarray(hints, np.float32))[None]], dim=1)
 
 
 def _parse_stroke(stroke: dict, number: int) -> tuple[np.ndarray, float, int]:
@@ -77,7 +141,8 @@ def _line_index(centres: np.ndarray, width: int) -> np.ndarray:
     return np.floor(centres - (0.5 if width % 2 == 0 else 0.0)).astype(np.int64)
 
 
-def _draw_round_path(draw: ImageDraw.ImageDraw, points: np.ndarray, width: int, ink: int) -> None:
+def _draw_round_path(draw: ImageDraw.ImageDraw, points: np.ndarray, width: int,
+                     ink: int | tuple[int, int, int]) -> None:
     """Segments of the given width plus a disk on every point: round caps and joins."""
     if len(points) > 1:
         draw.line([tuple(point) for point in _line_index(points, width).tolist()],

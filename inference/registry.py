@@ -15,10 +15,9 @@ from torch import nn
 
 from inference.categories import CATEGORIES
 from inference.files import write_atomically, write_text_atomically
-from inference.malloc import keep_freed_memory
 from inference.narrow_conv import serve_narrow_convs_space_to_depth
 from inference.networks import build_generator
-from inference.rasterize import to_tensor
+from inference.rasterize import HINTED_CHANNELS, SKETCH_CHANNELS, model_input
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +157,21 @@ def _check_state(state: dict[str, torch.Tensor], expected: dict[str, torch.Tenso
                              f"architecture needs {tuple(tensor.shape)}")
 
 
+def input_channels(card: dict) -> int:
+    """How many input channels the card's model takes: 1 (the sketch) or 5 (the sketch and
+    colour hints, recorded as "input": "sketch+hints")."""
+    arguments = card.get("arguments") if isinstance(card.get("arguments"), dict) else {}
+    channels = arguments.get("in_channels", SKETCH_CHANNELS)
+    if channels not in (SKETCH_CHANNELS, HINTED_CHANNELS):
+        raise ValueError(f"model card asks for {channels!r} input channels; a model takes "
+                         f"{SKETCH_CHANNELS} (sketch) or {HINTED_CHANNELS} (sketch and hints)")
+    return channels
+
+
+def takes_hints(card: dict) -> bool:
+    return input_channels(card) == HINTED_CHANNELS
+
+
 def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
     """The torch device a name asks for: "auto" (or nothing) is CUDA when there is one, else the
     CPU; ValueError for a name torch does not know or a CUDA device this machine lacks."""
@@ -193,13 +207,11 @@ def serving_dtype(device: torch.device) -> torch.dtype:
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:
     """The module as served on `device`: eval mode, no gradients, serving dtype and memory
     format (inputs must match: see as_served_input); on the CPU, narrow convs run as
-    space-to-depth convs (see inference.narrow_conv) and freed activations stay in the
-    process for the next forward (inference.malloc)."""
+    space-to-depth convs (see inference.narrow_conv)."""
     module.requires_grad_(False).eval()
     module = module.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
     if device.type == "cpu":
         serve_narrow_convs_space_to_depth(module)
-        keep_freed_memory()
     return module
 
 
@@ -280,6 +292,7 @@ class Registry:
                 return ModelUnavailable(STILL_LEARNING, f"{category}/{version} is untrained")
             if card.get("category") != category or card.get("version") != version:
                 raise ValueError(f"card names {card.get('category')}/{card.get('version')}")
+            input_channels(card)
             module = _load_module(path, card, self.device)
         except Exception as error:  # a broken file must never reach the child as a crash
             logger.error("model %s/%s cannot be loaded: %s", category, version, error,
@@ -288,26 +301,36 @@ class Registry:
         logger.info("loaded model %s/%s on %s", category, version, self.device)
         return LoadedModel(card=card, module=module, device=self.device)
 
-    def generate(self, category: str, sketch: Image.Image) -> GeneratedPicture:
+    def generate(self, category: str, sketch: Image.Image,
+                 hints: np.ndarray | None = None) -> GeneratedPicture:
         """The category's active model applied to a PICTURE_SIZE "L" sketch: an RGB picture."""
-        return self.generate_batch(category, [sketch])[0]
+        return self.generate_batch(category, [sketch], [hints])[0]
 
-    def generate_batch(self, category: str,
-                       sketches: list[Image.Image]) -> list[GeneratedPicture]:
+    def generate_batch(self, category: str, sketches: list[Image.Image],
+                       hints: list[np.ndarray | None] | None = None) -> list[GeneratedPicture]:
         """The category's active model applied to several sketches in one forward: one picture
         each, in order, the same pictures generate() makes one at a time. Each picture's
-        model_ms is its share of the forward's time."""
+        model_ms is its share of the forward's time.
+
+        `hints` (rasterize_hints of each sketch's strokes) reach only a model whose card takes
+        them; a sketch-only model ignores them, a hint model without them sees no hints.
+        """
         if not sketches:
             raise ValueError("generate_batch needs at least one sketch")
+        hints = hints if hints is not None else [None] * len(sketches)
+        if len(hints) != len(sketches):
+            raise ValueError(f"{len(hints)} hints for {len(sketches)} sketches")
         for sketch in sketches:
             if not isinstance(sketch, Image.Image) or sketch.mode != "L" \
                     or sketch.size != (PICTURE_SIZE, PICTURE_SIZE):
                 raise ValueError(f"sketch must be a {PICTURE_SIZE}x{PICTURE_SIZE} 'L' image, "
                                  f"got {sketch!r}")
         model = self.load(category)
+        channels = input_channels(model.card)
+        batch = torch.cat([model_input(sketch, hint, channels)
+                           for sketch, hint in zip(sketches, hints, strict=True)])
         started = time.perf_counter()
         with torch.inference_mode():
-            batch = torch.cat([to_tensor(sketch) for sketch in sketches])
             output = model.module(as_served_input(batch, model.device))
             pixels = ((output.float() + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8)
             pixels = pixels.permute(0, 2, 3, 1).cpu().numpy()  # the copy waits for the GPU

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from tqdm import tqdm
 
@@ -10,6 +11,7 @@ from inference.categories import CATEGORIES
 from inference.rasterize import SKETCH_STROKE_SIZE
 from training.datasets import DEFAULT_VAL_FRACTION, DatasetWriter
 from training.edges import EDGE_METHODS, edge_detector
+from training.edges.bridge import EMPTY_REASON, bridge_sketch
 from training.edges.postprocess import (
     EDGE_THRESHOLD,
     MIN_COMPONENT_PIXELS,
@@ -51,12 +53,15 @@ def build_dataset(category: str, source: Path | str, name: str, edges: str = "au
                   aligned: bool | None = None, val_fraction: float = DEFAULT_VAL_FRACTION,
                   overwrite: bool = False, data_dir: Path | None = None,
                   hed_cache: Path | None = None, progress: bool = True,
-                  on_progress: Callable[[int, int], None] | None = None) -> BuildResult:
+                  on_progress: Callable[[int, int], None] | None = None,
+                  bridge: bool = True) -> BuildResult:
     """Read `source`, make a 256x256 sketch for every usable photo and write dataset `name`.
 
     edges: "auto" | "hed" | "canny". Aligned A|B pairs (aligned=True, or detected when None) keep
     their own A sketch, redrawn at the canvas pen width, unless edges names a method explicitly.
     on_progress(files_done, files_total) is called as the source's files are dealt with.
+    `bridge` redraws HED and Canny sketches as a child would (training.edges.bridge); a photo
+    the bridge leaves nothing of (blank, noise) is skipped with the reason in the manifest.
     Raises SourceError (unusable source), BuildError, DatasetExists, HedWeightsUnavailable.
     """
     if category not in CATEGORIES:
@@ -74,11 +79,13 @@ def build_dataset(category: str, source: Path | str, name: str, edges: str = "au
         "edges_requested": edges, "aligned": photos.aligned, "image_size": PHOTO_SIZE,
         "val_fraction": val_fraction, "edge_threshold": EDGE_THRESHOLD,
         "min_component_pixels": MIN_COMPONENT_PIXELS, "stroke_size": SKETCH_STROKE_SIZE,
+        "bridge": bridge and detector is not None,
     }
     with DatasetWriter(root, name, category, edge_method, str(source), build_settings,
                        val_fraction=val_fraction, overwrite=overwrite) as writer:
         first_name_of_hash: dict[str, str] = {}
         duplicates: list[SkippedFile] = []
+        emptied: list[SkippedFile] = []
         batch: list[SourceItem] = []
 
         def write(items: list[SourceItem]) -> None:
@@ -87,6 +94,12 @@ def build_dataset(category: str, source: Path | str, name: str, edges: str = "au
             else:
                 sketches = detector.sketches([item.photo for item in items])
             for item, sketch in zip(items, sketches, strict=True):
+                if build_settings["bridge"]:
+                    # seeded by the photo, so a rebuild draws every photo the same way
+                    sketch = bridge_sketch(sketch, np.random.default_rng(int(item.sha256[:16], 16)))
+                    if sketch is None:
+                        emptied.append(SkippedFile(item.name, EMPTY_REASON))
+                        continue
                 writer.add(item.sha256[:16], sketch, item.photo, item.name, item.sha256)
 
         def report() -> None:
@@ -113,7 +126,7 @@ def build_dataset(category: str, source: Path | str, name: str, edges: str = "au
             bar.update(photos.files_done - bar.n)
             report()
 
-        skipped = photos.skipped + duplicates
+        skipped = photos.skipped + duplicates + emptied
         for entry in skipped:
             writer.skip(entry.file, entry.reason)
         if len(writer) == 0:

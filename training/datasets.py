@@ -158,7 +158,8 @@ def read_manifest(dataset_dir: Path) -> dict:
 
 class PairedDataset(Dataset):
     """One split of a dataset folder as dicts {"sketch": 1xHxW in [0, 1], "photo": 3xHxW in [-1, 1],
-    "id": str}; transform(sketch, photo) -> (sketch, photo) runs on the PIL images first."""
+    "id": str}; transform(sketch, photo) -> (sketch, photo) runs on the PIL images first. A
+    transform that also returns colour hints (4xHxW) makes "sketch" 5xHxW, the hints after it."""
 
     def __init__(self, dataset_dir: Path, split: str = "train", transform=None):
         if split not in SPLITS:
@@ -185,9 +186,13 @@ class PairedDataset(Dataset):
             sketch = sketch_file.convert("L")
         with Image.open(self.dataset_dir / pair["photo"]) as photo_file:
             photo = photo_file.convert("RGB")
+        hints = None
         if self.transform is not None:
-            sketch, photo = self.transform(sketch, photo)
+            sketch, photo, *extra = self.transform(sketch, photo)
+            hints = extra[0] if extra else None
         sketch_tensor = torch.from_numpy(np.asarray(sketch, dtype=np.float32) / 255.0)[None]
+        if hints is not None:  # colour-hint channels after the sketch: 5 x H x W
+            sketch_tensor = torch.cat([sketch_tensor, torch.from_numpy(hints)])
         photo_array = np.asarray(photo, dtype=np.float32) / 127.5 - 1.0
         photo_tensor = torch.from_numpy(photo_array).permute(2, 0, 1).contiguous()
         return {"sketch": sketch_tensor, "photo": photo_tensor, "id": pair["id"]}

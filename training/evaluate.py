@@ -131,11 +131,16 @@ def find_sketches(source: str, data_dir: Path, size: int = PICTURE_SIZE) -> Sket
 
 @torch.no_grad()
 def run_model(module: torch.nn.Module, sketches: list[torch.Tensor], batch_size: int = 4):
-    """Generated pictures (3 x H x W in [-1, 1], CPU float32) for the sketches, in order."""
+    """Generated pictures (3 x H x W in [-1, 1], CPU float32) for the sketches, in order;
+    a model that takes colour hints gets hint channels of zeros after plain sketches."""
     device = next(module.parameters()).device
+    channels = getattr(module, "in_channels", 1)
     pictures = []
     for start in range(0, len(sketches), batch_size):
         batch = torch.stack(sketches[start:start + batch_size]).to(device)
+        if batch.shape[1] < channels:  # a hint model on plain sketches: no colour hints
+            batch = torch.cat([batch, batch.new_zeros(batch.shape[0], channels - batch.shape[1],
+                                                      *batch.shape[2:])], dim=1)
         pictures.extend(module(batch).float().cpu())
     return pictures
 

@@ -8,8 +8,12 @@ GUTTER = 2
 
 
 def tensor_picture(tensor: torch.Tensor) -> Image.Image:
-    """A 1 x H x W sketch in [0, 1] or a 3 x H x W picture in [-1, 1] as an RGB image."""
-    if tensor.dim() == 3 and tensor.shape[0] == 1:
+    """A 1 x H x W sketch in [0, 1] (5 x H x W with colour hints, shown in their colours) or a
+    3 x H x W picture in [-1, 1] as an RGB image."""
+    if tensor.dim() == 3 and tensor.shape[0] == 5:
+        sketch, colours, mask = tensor[:1].expand(3, -1, -1), tensor[1:4], tensor[4:5]
+        tensor = (sketch + (colours - sketch) * mask) * 2 - 1
+    elif tensor.dim() == 3 and tensor.shape[0] == 1:
         tensor = tensor.expand(3, -1, -1) * 2 - 1
     return Image.fromarray(to_uint8(tensor))
 

@@ -47,7 +47,7 @@ def test_a_newer_picture_counts_for_the_strokes_it_includes():
 
 
 @pytest.mark.parametrize("argv", [["--clients", "0"], ["--seconds", "-1"], ["--idle", "-2"],
-                                  ["--parts", "embedded,nope"]])
+                                  ["--worker-threads", "-1"], ["--parts", "embedded,nope"]])
 def test_bad_arguments_are_refused(argv):
     with pytest.raises(SystemExit):
         parse_arguments(argv)

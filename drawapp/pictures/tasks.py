@@ -20,7 +20,7 @@ from django.db import IntegrityError, close_old_connections
 from inference.categories import queue_for
 from inference.files import write_atomically
 from inference.png import encode_png
-from inference.rasterize import rasterize
+from inference.rasterize import rasterize, rasterize_hints
 from inference.registry import ModelUnavailable, get_registry
 
 from ..models import Drawing
@@ -98,16 +98,18 @@ def make_pictures(taken: list[tuple[str, int]]) -> dict[str, int]:
         if existing is not None:
             announce(drawing.pk, existing.done_event())
             continue
-        batches[drawing.category].append((drawing, drawing.revision, rasterize(strokes)))
+        batches[drawing.category].append((drawing, drawing.revision, rasterize(strokes),
+                                          rasterize_hints(strokes)))
     for category, jobs in batches.items():
         try:
-            pictures = get_registry().generate_batch(category, [sketch for *_, sketch in jobs])
+            pictures = get_registry().generate_batch(
+                category, [sketch for _, _, sketch, _ in jobs], [hints for *_, hints in jobs])
         except ModelUnavailable as unavailable:
-            for drawing, revision, _ in jobs:
+            for drawing, revision, *_ in jobs:
                 announce(drawing.pk, {"type": "gen.unavailable", "revision": revision,
                                       "category": category, "reason": unavailable.reason})
             continue
-        for (drawing, revision, _), picture in zip(jobs, pictures, strict=True):
+        for (drawing, revision, *_), picture in zip(jobs, pictures, strict=True):
             publish(drawing, revision, picture, started)
     return pictured
 

@@ -5,6 +5,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions import interaction
@@ -227,3 +229,13 @@ class Page:
 def line(start, end, steps=10):
     (x0, y0), (x1, y1) = start, end
     return [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps) for i in range(steps + 1)]
+
+
+def sign_in(browser, base_url: str, user) -> None:
+    """The browser gets the session of `user`, signed in on the server."""
+    client = Client()
+    client.force_login(user)
+    browser.get(base_url + "/join/")
+    browser.delete_all_cookies()
+    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value})

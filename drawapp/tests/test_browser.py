@@ -264,3 +264,25 @@ def test_page_copy_of_the_stroke_log_agrees_with_the_server_through_undo_redo_an
         assert (view["redo"], view["category"]) == (len(server.redo), server.category)
     # The walk went through the interesting places, not only around the easy ones.
     assert min(seen.values()) > 0, seen
+
+
+def test_a_drawing_too_large_for_one_message_reopens_from_its_state_pages(studio_url, browser):
+    from .test_state_pages import largest_stroke_message
+
+    base_url, server_log = studio_url
+    page = Page(browser, server_log)
+    page.console_errors()  # reading the log empties it: what earlier tests left is not ours
+    drawing_id = page.open_new_drawing(base_url)
+    page.wait_for_body("connection", "open")
+    strokes = [dict(parse_client_message(largest_stroke_message(seed)).as_json(), tool="pen",
+                    size=3.0) for seed in range(60)]
+    Drawing.objects.filter(pk=drawing_id).update(strokes=strokes, revision=len(strokes))
+
+    browser.execute_script("window.studio.connection.restart();")  # sent the state anew
+    page.wait_for_body("revision", str(len(strokes)))
+    assert page.ink_near(*strokes[-1]["points"][0]) > 0
+    page.draw_with_mouse(ACROSS)
+    page.wait_for_body("revision", str(len(strokes) + 1))
+    page.wait_for_body("pending", "0")
+    assert Drawing.objects.get(pk=drawing_id).strokes[:-1] == strokes
+    assert page.console_errors() == []

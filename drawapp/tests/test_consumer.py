@@ -40,6 +40,7 @@ async def test_owner_connects_and_receives_the_drawing_state(drawing, session_ke
         "redo_count": 0,
         "result": None,
         "needs_picture": False,
+        "stroke_count": 0,
     }
     await socket.close()
 

@@ -87,12 +87,11 @@ def test_training_shares_its_models_and_data_with_the_web_and_the_gpu_workers():
         assert SERVICES[name]["environment"]["VAR_DIR"] == SERVICES["web"]["environment"]["VAR_DIR"]
 
 
-def test_web_caps_websocket_messages_at_the_protocol_limit():
-    from drawapp.protocol import MAX_MESSAGE_BYTES
+def test_web_caps_websocket_frames_where_the_protocol_and_runserver_do():
+    from drawapp.protocol import SERVER_FRAME_BYTES
 
-    assert (
-        int(option(SERVICES["web"]["command"], "--websocket-max-message-size")) == MAX_MESSAGE_BYTES
-    )
+    cap = int(option(SERVICES["web"]["command"], "--websocket-max-message-size"))
+    assert cap == SERVER_FRAME_BYTES == settings.DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE
 
 
 def test_services_use_postgres_and_redis():

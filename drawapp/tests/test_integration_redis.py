@@ -15,9 +15,11 @@ from drawapp.processes import (
     celery_worker,
     daphne_server,
 )
+from drawapp.protocol import MAX_STATE_PAGE_BYTES, MAX_STROKES_PER_DRAWING
 from inference.categories import queue_for
 
 from .conftest import new_session_key, stroke_message
+from .test_state_pages import assembled, full_drawing
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -64,6 +66,29 @@ async def draw_one_stroke(base_url, drawing_id, session_key):
         await ws.send(json.dumps(stroke_message()))
         assert await next_of(ws, "ack") == {"type": "ack", "revision": 1}
         return await next_of(ws, "result")
+
+
+def test_a_full_drawing_reopens_through_daphne_with_the_production_frame_cap(
+    service_environment, tmp_path
+):
+    session_key = new_session_key()
+    drawing = full_drawing(session_key)
+    with daphne_server(service_environment(), tmp_path / "daphne.log") as base_url:
+        frames = asyncio.run(state_frames(base_url, drawing.pk, session_key))
+    assert max(len(frame.encode()) for frame in frames) <= MAX_STATE_PAGE_BYTES
+    assert assembled([json.loads(frame) for frame in frames]) == drawing.strokes
+
+
+async def state_frames(base_url, drawing_id, session_key) -> list[str]:
+    ws_url = base_url.replace("http://", "ws://") + f"/ws/draw/{drawing_id}/"
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}", "Origin": base_url}
+    frames, received = [], 0
+    async with websockets.connect(ws_url, additional_headers=headers) as ws:
+        async with asyncio.timeout(120):
+            while received < MAX_STROKES_PER_DRAWING:
+                frames.append(await ws.recv())
+                received += len(json.loads(frames[-1])["strokes"])
+    return frames
 
 
 STROKES_EACH = 6

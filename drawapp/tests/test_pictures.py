@@ -5,6 +5,7 @@ import os
 import threading
 import uuid
 
+import numpy as np
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -17,7 +18,8 @@ from drawapp.pictures import tasks
 from drawapp.pictures.events import drawing_group
 from drawapp.pictures.scheduler import request_picture
 from drawapp.protocol import parse_client_message
-from inference.registry import Registry
+from inference.palette import PALETTE
+from inference.registry import ModelUnavailable, Registry
 
 from .conftest import Socket, stroke_message
 
@@ -44,9 +46,9 @@ def forwards(monkeypatch):
     sizes = []
     batch = Registry.generate_batch
 
-    def recording(registry, category, sketches):
+    def recording(registry, category, sketches, hints=None):
         sizes.append(len(sketches))
-        return batch(registry, category, sketches)
+        return batch(registry, category, sketches, hints)
 
     monkeypatch.setattr(Registry, "generate_batch", recording)
     return sizes
@@ -189,6 +191,26 @@ async def test_the_page_hears_nothing_of_sleep_while_a_worker_is_awake(
     assert (await socket.receive())["type"] == "ack"
     assert await socket.communicator.receive_nothing(timeout=1)
     await socket.close()
+
+
+@pytest.mark.django_db
+def test_a_coloured_stroke_reaches_the_model_as_a_colour_hint(embedded, monkeypatch):
+    seen = []
+
+    def no_model(registry, category, sketches, hints=None):
+        seen.extend(hints)
+        raise ModelUnavailable()
+
+    monkeypatch.setattr(Registry, "generate_batch", no_model)
+    monkeypatch.setattr(tasks, "close_old_connections", lambda: None)  # the test's transaction
+    drawing = Drawing.objects.create()
+    change = apply_message(drawing.pk, parse_client_message(json.dumps(
+        {**stroke_message(size=12), "color": "red"})))
+    tasks.make_pictures([(str(drawing.pk), change.revision)])
+    (hints,) = seen
+    coloured = hints[3] > 0
+    assert coloured.sum() > 100
+    assert np.allclose(hints[:3][:, coloured].T, np.array(PALETTE["red"]) / 255)
 
 
 async def test_a_line_that_cannot_be_reached_loses_no_stroke_and_closes_no_socket(

@@ -7,6 +7,7 @@ from drawapp.protocol import (
     MAX_BRUSH_SIZE,
     MAX_MESSAGE_BYTES,
     MAX_POINTS_PER_STROKE,
+    MAX_STROKE_ID_CHARS,
     MESSAGE_BURST,
     ChooseCategory,
     Command,
@@ -71,6 +72,16 @@ def test_commands_and_category_are_parsed():
         (stroke(size=0), "bad_size"),
         (stroke(size=MAX_BRUSH_SIZE + 1), "bad_size"),
         (stroke(size="big"), "bad_value"),
+        (stroke(id=""), "bad_id"),
+        (stroke(id="x" * (MAX_STROKE_ID_CHARS + 1)), "bad_id"),
+        (stroke(id="a b"), "bad_id"),
+        (stroke(id="abc\n"), "bad_id"),
+        (stroke(id=17), "bad_id"),
+        # Integers too long for a float (over 308 digits), as a coordinate and as a size
+        ('{"type": "stroke", "points": [[1%s, 0.2]], "size": 3}' % ("0" * 309), "bad_value"),
+        ('{"type": "stroke", "points": [[0.2, 0.2]], "size": -9%s}' % ("9" * 400), "bad_value"),
+        # Longer than Python will read an integer from text at all
+        ('{"type": "stroke", "points": [[1%s, 0.2]], "size": 3}' % ("0" * 5000), "bad_json"),
         (stroke(tool="spray"), "bad_tool"),
         (stroke(color="rainbow"), "bad_color"),
         (stroke(color="#12345"), "bad_color"),
@@ -142,3 +153,10 @@ def test_rate_limiter_allows_a_burst_then_refuses_then_refills():
     assert not limiter.allow()
     now[0] += 0.5  # five tokens come back at 10 per second
     assert sum(limiter.allow() for _ in range(10)) == 5
+
+
+def test_stroke_id_is_kept_and_saved_with_the_stroke():
+    message = parse_client_message(stroke(id="k3x-9_" + "z" * (MAX_STROKE_ID_CHARS - 6)))
+    assert message.id == "k3x-9_" + "z" * (MAX_STROKE_ID_CHARS - 6)
+    assert message.as_json()["id"] == message.id
+    assert "id" not in parse_client_message(stroke()).as_json()

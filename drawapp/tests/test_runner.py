@@ -65,3 +65,16 @@ def test_a_failing_job_is_logged_and_the_thread_goes_on(settings, caplog):
     runner.wait_until_idle()
     assert len(after.ran) == 1
     assert "in-process tests.recording() failed" in caplog.text
+
+
+def test_a_job_queued_while_the_process_shuts_down_is_dropped_quietly(settings, monkeypatch):
+    """At interpreter shutdown executors refuse new work; the runner must not raise into the
+    consumer nor leave wait_until_idle waiting for a job that never runs."""
+    settings.RUN_TASKS_IN_PROCESS = True
+    closed = runner.ThreadPoolExecutor(max_workers=1)
+    closed.shutdown()
+    monkeypatch.setattr(runner, "_executor", lambda queue: closed)
+    task = RecordingTask()
+    runner.run_task(task, (), "gen.panda")
+    runner.wait_until_idle(timeout=1)
+    assert task.ran == []

@@ -69,6 +69,8 @@ def test_embedded_sqlite_keeps_connections_in_wal_mode(tmp_path):
     assert database["engine"] == "drawapp.sqlite"
     assert database["age"] == 60
     assert "journal_mode=WAL" in database["options"]["init_command"]
+    assert database["options"]["transaction_mode"] == "IMMEDIATE"
+    assert database["options"]["timeout"] == 20
 
 
 def test_sqlite_url_gets_the_same_options_as_the_default(tmp_path):

@@ -59,3 +59,31 @@ def test_signed_in_users_drawing_belongs_to_the_user(client, django_user_model):
 
 def test_starting_a_drawing_needs_get(client):
     assert client.post("/draw/").status_code == 405
+
+
+def test_opening_draw_again_reuses_the_untouched_canvas_instead_of_making_rows(client):
+    first = client.get("/draw/")["Location"]
+    assert [client.get("/draw/")["Location"] for _ in range(5)] == [first] * 5
+    assert Drawing.objects.count() == 1
+
+
+def test_a_canvas_with_a_change_saved_is_not_reused(client):
+    client.get("/draw/")
+    used = Drawing.objects.get()
+    Drawing.objects.filter(pk=used.pk).update(revision=1)
+    again = client.get("/draw/")["Location"]
+    assert again != f"/draw/{used.pk}/" and Drawing.objects.count() == 2
+
+
+def test_an_untouched_canvas_of_another_browser_or_user_is_never_handed_out(
+    client, django_user_model
+):
+    client.get("/draw/")
+    other = Client()
+    other.get("/draw/")
+    user = django_user_model.objects.create_user("kid", password="pw-long-enough-1")
+    signed_in = Client()
+    signed_in.force_login(user)
+    signed_in.get("/draw/")
+    assert Drawing.objects.count() == 3
+    assert Drawing.objects.filter(owner_user=user).count() == 1

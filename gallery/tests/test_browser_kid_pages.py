@@ -1,9 +1,7 @@
 """Kid pages in headless Chromium: a way home on every one, and no work lost."""
-from django.conf import settings
-from django.test import Client
 from selenium.webdriver.common.by import By
 
-from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, line
+from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, line, sign_in
 from gallery.actions import (
     do_add_artwork,
     do_add_kids,
@@ -24,15 +22,6 @@ def way_home_on_screen(browser, page) -> bool:
     links = browser.find_elements(By.CSS_SELECTOR, "a[href]")
     return any(browser.execute_script("return new URL(arguments[0].href).pathname", link) in HOMES
                and link.is_displayed() and page.on_screen(link) for link in links)
-
-
-def sign_in(browser, base_url, user):
-    client = Client()
-    client.force_login(user)
-    browser.get(base_url + "/join/")
-    browser.delete_all_cookies()
-    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
-                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
 
 
 def a_kid_with_a_returned_picture(django_user_model):

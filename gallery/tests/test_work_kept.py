@@ -65,6 +65,7 @@ def test_a_new_drawing_starts_in_the_category_asked_for_or_drawn_last(cast):
     kid = cast.client("kid")
     kid.get(reverse("drawapp:new") + "?category=space")
     assert Drawing.objects.get().category == "space"
+    Drawing.objects.update(revision=1)  # drawn in: /draw/ hands out an untouched canvas only
     kid.get(reverse("drawapp:new"))
     assert [d.category for d in Drawing.objects.order_by("created")] == ["space", "space"]
     kid.get(reverse("drawapp:new") + "?category=dragon")  # not a category: the last one

@@ -6,7 +6,15 @@ import pytest
 import torch
 from PIL import Image
 
-from inference.rasterize import SKETCH_STROKE_SIZE, rasterize, thicken, to_tensor
+from inference.palette import PALETTE
+from inference.rasterize import (
+    SKETCH_STROKE_SIZE,
+    model_input,
+    rasterize,
+    rasterize_hints,
+    thicken,
+    to_tensor,
+)
 
 
 def _ink(image):
@@ -167,3 +175,50 @@ def test_to_tensor_gives_a_one_channel_batch_with_white_as_one():
     assert batch[0, 0, 0, 0] == 1.0 and batch[0, 0, 32, 32] == 0.0
     with pytest.raises(ValueError, match="'L'"):
         to_tensor(Image.new("RGB", (8, 8)))
+
+
+def test_coloured_strokes_become_hints_and_black_ones_do_not():
+    strokes = [{"points": [[0.1, 0.5], [0.9, 0.5]], "size": 8, "tool": "pen"},
+               {"points": [[0.5, 0.1], [0.5, 0.9]], "size": 8, "tool": "pen", "color": "black"},
+               {"points": [[0.2, 0.2], [0.4, 0.2]], "size": 8, "tool": "pen", "color": "red"},
+               {"points": [[0.2, 0.8], [0.4, 0.8]], "size": 8, "tool": "pen",
+                "color": "#10a0f0"}]
+    hints = rasterize_hints(strokes, 64)
+    assert hints.shape == (4, 64, 64) and hints.dtype == np.float32
+    mask = hints[3] > 0.5
+    assert mask[13, 19] and mask[51, 19]  # the red and the hex stroke
+    assert not mask[32, 50] and not mask[50, 32]  # the plain pen lines are no hints
+    assert np.allclose(hints[:3, 13, 19], np.array(PALETTE["red"]) / 255)
+    assert np.allclose(hints[:3, 51, 19], np.array([0x10, 0xa0, 0xf0]) / 255)
+    assert (hints[:3][:, ~mask] == 0).all()
+    # every stroke, coloured or not, is a line of the sketch channel
+    sketch = np.asarray(rasterize(strokes, 64))
+    assert sketch[13, 19] < 128 and sketch[32, 50] < 128
+
+
+def test_later_strokes_and_the_eraser_paint_over_hints():
+    red = {"points": [[0.2, 0.5], [0.8, 0.5]], "size": 10, "tool": "pen", "color": "red"}
+    blue = {"points": [[0.5, 0.2], [0.5, 0.8]], "size": 10, "tool": "pen", "color": "blue"}
+    eraser = {"points": [[0.2, 0.5], [0.3, 0.5]], "size": 16, "tool": "eraser"}
+    hints = rasterize_hints([red, blue, eraser], 100)
+    assert np.allclose(hints[:3, 50, 50], np.array(PALETTE["blue"]) / 255)
+    assert hints[3, 50, 22] == 0 and (hints[:3, 50, 22] == 0).all()
+    assert hints[3, 50, 75] == 1
+
+
+@pytest.mark.parametrize("colour", ["rainbow", "#12345", "#gggggg", 7])
+def test_a_bad_colour_names_its_stroke(colour):
+    with pytest.raises(ValueError, match="stroke 1"):
+        rasterize_hints([{"points": [[0.1, 0.1]]}, {"points": [[0.2, 0.2]], "color": colour}])
+
+
+def test_model_input_stacks_the_sketch_and_hints_or_zeros():
+    strokes = [{"points": [[0.2, 0.2], [0.6, 0.6]], "size": 8, "color": "green"}]
+    sketch, hints = rasterize(strokes, 32), rasterize_hints(strokes, 32)
+    assert torch.equal(model_input(sketch, hints, 1), to_tensor(sketch))
+    stacked = model_input(sketch, hints, 5)
+    assert stacked.shape == (1, 5, 32, 32)
+    assert torch.equal(stacked[0, 1:], torch.from_numpy(hints))
+    assert torch.equal(model_input(sketch, None, 5)[0, 1:], torch.zeros(4, 32, 32))
+    with pytest.raises(ValueError):
+        model_input(sketch, hints, 3)

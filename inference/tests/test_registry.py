@@ -11,7 +11,7 @@ from PIL import Image
 from safetensors.torch import load_file, save_file
 
 from inference.networks import ResnetGenerator, init_weights
-from inference.rasterize import rasterize, to_tensor
+from inference.rasterize import rasterize, rasterize_hints, to_tensor
 from inference.registry import (
     STILL_LEARNING,
     ModelUnavailable,
@@ -265,6 +265,72 @@ def test_get_registry_is_one_per_process_and_follows_settings(settings, tmp_path
     assert first.models_dir == tmp_path / "a" and first.device.type == "cpu"
     settings.MODELS_DIR = tmp_path / "b"
     assert get_registry().models_dir == tmp_path / "b"
+
+
+HINTED = {**TINY, "in_channels": 5}
+RED_SCRIBBLE = [{"points": [[0.1, 0.1], [0.9, 0.8]], "size": 6, "tool": "pen"},
+                {"points": [[0.3, 0.3], [0.6, 0.3]], "size": 12, "tool": "pen", "color": "red"}]
+
+
+def test_a_hint_model_sees_the_colour_hints_and_a_sketch_model_ignores_them(models_dir, registry):
+    torch.manual_seed(1)
+    hinted = init_weights(ResnetGenerator(**HINTED), std=0.2).eval()
+    save_model(models_dir, "car", "hints-1", hinted,
+               {**CARD, "arguments": HINTED, "input": "sketch+hints"}, dtype=torch.float32)
+    set_active_version(models_dir, "car", "hints-1")
+    sketch = rasterize(RED_SCRIBBLE)
+    hints = rasterize_hints(RED_SCRIBBLE)
+    with_hints = np.asarray(registry.generate("car", sketch, hints=hints).image)
+    without = np.asarray(registry.generate("car", sketch).image)
+    assert not np.array_equal(with_hints, without)
+    batch = as_served_input(torch.cat([to_tensor(sketch), torch.from_numpy(hints)[None]], dim=1),
+                            torch.device("cpu"))
+    with torch.inference_mode():  # the same layout as served, so the same kernels
+        expected = prepare_for_inference(hinted, torch.device("cpu"))(batch)
+    expected = ((expected[0] + 1) * 127.5).round().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+    assert np.array_equal(with_hints, expected)
+    # no hints is the same as hint channels of zeros
+    zeros = np.zeros_like(hints)
+    assert np.array_equal(without, np.asarray(registry.generate("car", sketch, zeros).image))
+
+    save_model(models_dir, "panda", "plain-1", _tiny_generator(), CARD, dtype=torch.float32)
+    set_active_version(models_dir, "panda", "plain-1")
+    assert np.array_equal(np.asarray(registry.generate("panda", sketch, hints=hints).image),
+                          np.asarray(registry.generate("panda", sketch).image))
+
+
+def test_a_card_asking_for_other_input_channels_is_still_learning(models_dir, registry):
+    odd = {**TINY, "in_channels": 3}
+    torch.manual_seed(0)
+    save_model(models_dir, "shoe", "odd-1", ResnetGenerator(**odd), {**CARD, "arguments": odd})
+    set_active_version(models_dir, "shoe", "odd-1")
+    with pytest.raises(ModelUnavailable) as raised:
+        registry.generate("shoe", SKETCH)
+    assert raised.value.reason == STILL_LEARNING and "input channels" in raised.value.detail
+
+
+def test_hints_of_the_wrong_shape_are_refused(models_dir, registry):
+    save_model(models_dir, "car", "hints-1", ResnetGenerator(**HINTED),
+               {**CARD, "arguments": HINTED}, dtype=torch.float32)
+    set_active_version(models_dir, "car", "hints-1")
+    with pytest.raises(ValueError, match="hints must be"):
+        registry.generate("car", SKETCH, hints=np.zeros((4, 64, 64), np.float32))
+    with pytest.raises(ValueError, match="1 hints for 2 sketches"):
+        registry.generate_batch("car", [SKETCH, SKETCH], [None])
+
+
+def test_a_batch_mixing_coloured_and_plain_drawings_gives_each_its_own_picture(
+        models_dir, registry, one_thread):
+    torch.manual_seed(1)
+    save_model(models_dir, "car", "hints-1", init_weights(ResnetGenerator(**HINTED), std=0.2),
+               {**CARD, "arguments": HINTED}, dtype=torch.float32)
+    set_active_version(models_dir, "car", "hints-1")
+    sketch, hints = rasterize(RED_SCRIBBLE), rasterize_hints(RED_SCRIBBLE)
+    together = registry.generate_batch("car", [sketch, sketch], [hints, None])
+    assert np.array_equal(np.asarray(together[0].image),
+                          np.asarray(registry.generate("car", sketch, hints).image))
+    assert np.array_equal(np.asarray(together[1].image),
+                          np.asarray(registry.generate("car", sketch).image))
 
 
 @pytest.fixture

@@ -3,7 +3,15 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from training.augment import PairedAugment, change_stroke_width, erase_gaps, wobble
+from training.augment import (
+    PairedAugment,
+    add_doodles,
+    change_stroke_width,
+    erase_gaps,
+    plain_outlines,
+    retrace,
+    wobble,
+)
 
 
 def marked_pair(x: int = 90, y: int = 60, size: int = 256):
@@ -138,3 +146,67 @@ def test_each_sketch_augmentation_can_be_switched_off():
 def test_too_small_crop_is_refused():
     with pytest.raises(ValueError, match="crop size"):
         PairedAugment(crop_size=4)
+
+
+def box_sketch(size: int = 256) -> Image.Image:
+    """A big box with a small circle (detail) inside it."""
+    sketch = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(sketch)
+    draw.rectangle((40, 60, 216, 200), outline=0, width=3)
+    draw.ellipse((120, 120, 132, 132), outline=0, width=2)
+    return sketch
+
+
+def ink_of(sketch: Image.Image) -> np.ndarray:
+    return np.asarray(sketch) < 128
+
+
+def test_plain_outlines_drop_the_detail_and_keep_the_outline():
+    sketch = box_sketch()
+    plain = ink_of(plain_outlines(sketch))
+    assert not plain[115:138, 115:138].any()  # the little circle and its rim are gone
+    assert np.array_equal(plain[:100], ink_of(sketch)[:100])  # the box is untouched
+    assert (np.asarray(plain_outlines(sketch))[115:138, 115:138] == 255).all()
+
+
+def test_retrace_adds_a_second_line_beside_the_first():
+    sketch = box_sketch()
+    traced = ink_of(retrace(sketch, np.random.default_rng(2)))
+    assert (traced | ink_of(sketch) == traced).all()  # nothing of the first tracing is lost
+    assert traced.sum() > 1.2 * ink_of(sketch).sum()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_doodles_only_add_ink(seed):
+    sketch = box_sketch()
+    doodled = ink_of(add_doodles(sketch, np.random.default_rng(seed)))
+    assert (doodled | ink_of(sketch) == doodled).all()
+    assert doodled.sum() > ink_of(sketch).sum()
+
+
+def test_child_augmentations_leave_the_photo_alone_and_repeat_per_seed():
+    sketch, photo = box_sketch(), Image.new("RGB", (256, 256), (10, 200, 30))
+    augment = geometry_only(5, jitter=False, mirror=False, doodles=True, retrace=True,
+                            plain=True)
+    assert augment.sketch_augment
+    changed = 0
+    for seed in range(12):
+        augment.reseed(seed)
+        first_sketch, first_photo = augment(sketch, photo)
+        augment.reseed(seed)
+        again, _ = augment(sketch, photo)
+        assert np.array_equal(np.asarray(first_sketch), np.asarray(again))
+        assert np.array_equal(np.asarray(first_photo), np.asarray(photo))
+        changed += not np.array_equal(np.asarray(first_sketch), np.asarray(sketch))
+    assert 0 < changed < 12  # each addition comes only to a share of the sketches
+
+
+def test_bridge_switch_redraws_an_edge_sketch_and_keeps_one_it_cannot():
+    sketch = box_sketch()
+    photo = Image.new("RGB", (256, 256), (10, 200, 30))
+    augment = geometry_only(1, jitter=False, mirror=False, bridge=True)
+    redrawn, _ = augment(sketch, photo)
+    assert not np.array_equal(np.asarray(redrawn), np.asarray(sketch))
+    assert ink_of(redrawn)[60:200, 40:216].any()
+    blank = Image.new("L", (256, 256), 255)
+    assert np.array_equal(np.asarray(augment(blank, photo)[0]), np.asarray(blank))

@@ -1,9 +1,8 @@
 """Headless Chromium: the admin follows a dataset build live, like a training run."""
 from django.utils import timezone
-from gallery.tests.test_browser_teacher import sign_in
 from selenium.webdriver.common.by import By
 
-from drawapp.tests.browser import BROWSER_TEST_MARKS, Page
+from drawapp.tests.browser import BROWSER_TEST_MARKS, Page, sign_in
 from training.models import TrainingDataset
 
 pytestmark = [*BROWSER_TEST_MARKS]

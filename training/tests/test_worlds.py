@@ -200,3 +200,41 @@ def test_make_world_dataset_command_writes_into_the_data_directory(db, tmp_path,
     assert [pair["id"] for pair in manifest["pairs"]] == ["space-100000", "space-100001"]
     assert "2 pairs (2 train, 0 val)" in capsys.readouterr().out
     assert TrainingDataset.objects.get(name="sky").source_kind == "world"
+
+
+def test_robust_world_dataset_draws_each_training_picture_several_ways(tmp_path):
+    folder = make_world_dataset("car", 4, "robust", seed_start=10, val_fraction=0.25,
+                                root=tmp_path, robust=True, drawings_per_picture=3)
+    manifest = read_manifest(folder)
+    assert manifest["settings"]["drawings"] == "robust"
+    pairs = manifest["pairs"]
+    train = [pair for pair in pairs if pair["split"] == "train"]
+    val = [pair for pair in pairs if pair["split"] == "val"]
+    assert [pair["id"] for pair in val] == ["car-13"]  # held out: the world's own drawing only
+    assert [pair["id"] for pair in train[:3]] == ["car-10", "car-10-1", "car-10-2"]
+    kinds = {pair["source"].split()[-1] for pair in train}
+    assert kinds <= {"clean", "doodled", "plain", "restyled"} and len(kinds) >= 2
+    # one picture per seed, several drawings of it
+    photos = {pair["id"]: np.asarray(Image.open(folder / pair["photo"])) for pair in train[:3]}
+    assert all(np.array_equal(photo, photos["car-10"]) for photo in photos.values())
+    sketches = [np.asarray(Image.open(folder / pair["sketch"])) for pair in train[:3]]
+    assert not np.array_equal(sketches[0], sketches[1])
+    strokes = json.loads((folder / "strokes" / "car-10-2.json").read_text())
+    assert np.array_equal(sketches[2], np.asarray(rasterize(strokes)))
+
+
+def test_robust_options_are_checked(tmp_path):
+    with pytest.raises(ValueError, match="needs robust"):
+        make_world_dataset("car", 2, "x", root=tmp_path, drawings_per_picture=2)
+    with pytest.raises(ValueError, match="drawings per picture"):
+        make_world_dataset("car", 2, "x", root=tmp_path, robust=True, drawings_per_picture=0)
+
+
+def test_make_world_dataset_command_takes_robust_drawings(db, tmp_path, settings, capsys):
+    settings.TRAINING_DATA_DIR = tmp_path
+    call_command("make_world_dataset", "panda", "--count", "2", "--name", "kids", "--robust",
+                 "--drawings-per-picture", "2", "--val-fraction", "0", verbosity=0)
+    manifest = read_manifest(tmp_path / "kids")
+    assert [pair["id"] for pair in manifest["pairs"]] == ["panda-0", "panda-0-1", "panda-1",
+                                                          "panda-1-1"]
+    assert "4 pairs (4 train, 0 val), seeds 0..1" in capsys.readouterr().out

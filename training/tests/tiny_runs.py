@@ -50,7 +50,8 @@ def tiny_config(dataset: str, **overrides) -> TrainConfig:
         category="panda", dataset=dataset, architecture="resnet",
         generator_args={"ngf": 8, "n_blocks": 1}, steps=6, batch_size=2, image_size=32,
         ndf=8, n_layers=2, jitter=False, mirror=False, stroke_width=False, wobble=False,
-        gaps=False, seed=7, device="cpu", checkpoint_every=100,
+        gaps=False, doodles=False, retrace=False, plain_outlines=False, seed=7, device="cpu",
+        checkpoint_every=100,
     )
     options.update(overrides)
     return TrainConfig(**options)

@@ -26,6 +26,7 @@ from inference.registry import resolve_device, save_model, weights_path
 from training.augment import PairedAugment
 from training.datasets import PairedDataset, read_manifest
 from training.discriminators import PatchDiscriminator, receptive_field
+from training.edges.bridge import BRIDGED_EDGE_METHODS
 from training.losses import GANLoss, gradient_penalty, l1_term
 from training.metrics import MetricMeans, to_uint8
 from training.trainer import checkpoints, samples
@@ -85,15 +86,18 @@ class Trainer:
         if self.manifest.get("category") != config.category:
             raise ValueError(f"dataset {self.manifest.get('name')!r} is for category "
                              f"{self.manifest.get('category')!r}, not {config.category!r}")
+        edge_sketches = self.manifest.get("edge_method") in BRIDGED_EDGE_METHODS \
+            and not self.manifest.get("settings", {}).get("bridge")
         self.augment = PairedAugment(
             config.image_size, jitter=config.jitter, mirror=config.mirror,
             stroke_width=config.stroke_width, wobble=config.wobble, gaps=config.gaps,
-            seed=config.seed,
+            doodles=config.doodles, retrace=config.retrace, plain=config.plain_outlines,
+            bridge=config.bridge and edge_sketches, hints=config.hints, seed=config.seed,
         )
         self.train_pairs = PairedDataset(self.dataset_dir, "train", transform=self.augment)
         if len(self.train_pairs) == 0:
             raise ValueError(f"dataset {self.dataset_dir} has no training pairs")
-        plain = PairedAugment.resize_only(config.image_size)
+        plain = PairedAugment.resize_only(config.image_size, hints=config.hints)
         self.val_pairs = PairedDataset(self.dataset_dir, "val", transform=plain)
         self.val_split = "val"
         if len(self.val_pairs) == 0:
@@ -362,6 +366,7 @@ class Trainer:
         return {
             "architecture": self.architecture,
             "arguments": self.generator_arguments,
+            "input": "sketch+hints" if self.config.hints else "sketch",
             "category": self.config.category,
             "dataset": {
                 "name": self.manifest.get("name"),

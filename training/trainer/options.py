@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from inference.networks import ARCHITECTURES, GENERATOR_PRESETS, size_multiple
+from inference.rasterize import HINTED_CHANNELS, SKETCH_CHANNELS
 from training.losses import GAN_MODES
 
+# Options added after runs were saved: a saved run without them resumes as it ran, without.
+OPTIONS_ADDED_OFF = ("doodles", "retrace", "plain_outlines", "bridge", "hints")
 DEFAULT_EPOCHS = 200  # pix2pix: 100 at the starting rate + 100 decaying to zero
 MAIN, ADVANCED = "main", "advanced"  # where the admin's retrain form shows an option
 
@@ -72,6 +75,16 @@ class TrainConfig:
     stroke_width: bool = option(True, "vary the sketch's line width", form=MAIN)
     wobble: bool = option(True, "wobble the sketch's lines like a hand", form=MAIN)
     gaps: bool = option(True, "leave small gaps in the sketch's lines", form=MAIN)
+    doodles: bool = option(True, "add a child's doodles to some sketches: a sun, clouds, hearts, "
+                           "letters, speed lines, shading scribbled inside shapes", form=MAIN)
+    retrace: bool = option(True, "trace some sketches' lines twice, a little apart", form=MAIN)
+    plain_outlines: bool = option(True, "drop the inner detail of some sketches: the main "
+                                  "outlines only", form=MAIN)
+    bridge: bool = option(True, "redraw HED and Canny sketches as a child would, a new hand "
+                          "each time (datasets built before build_dataset's bridge)", form=MAIN)
+    hints: bool = option(False, "colour hints: the generator also takes crayon colours sampled "
+                         "from the picture (5 input channels; served from coloured strokes)",
+                         form=MAIN, label="Colour hints")
     seed: int = option(0, "seed of every random choice (a CPU run is deterministic)", low=0,
                        form=ADVANCED)
     device: str = option("auto", "auto, cpu, cuda or cuda:N (auto: CUDA when there is one)")
@@ -95,6 +108,9 @@ class TrainConfig:
                              f"got {self.generator!r}")
         if self.image_size % 4:
             raise ValueError(f"image size must be a multiple of 4, got {self.image_size}")
+        if self.generator_args.get("in_channels", SKETCH_CHANNELS) not in (
+                SKETCH_CHANNELS, HINTED_CHANNELS if self.hints else SKETCH_CHANNELS):
+            raise ValueError("in_channels follows --hints (1 without, 5 with); do not set it")
         architecture, arguments = self.generator_spec()
         multiple = size_multiple(architecture, arguments)
         if self.image_size % multiple:
@@ -108,14 +124,19 @@ class TrainConfig:
 
     @property
     def sketch_augment(self) -> bool:
-        return self.stroke_width or self.wobble or self.gaps
+        return (self.stroke_width or self.wobble or self.gaps or self.doodles or self.retrace
+                or self.plain_outlines)
 
     def generator_spec(self) -> tuple[str, dict]:
         """(architecture, build_generator arguments) of the generator this run trains."""
         if self.architecture is not None:
-            return self.architecture, dict(self.generator_args)
-        architecture, arguments = GENERATOR_PRESETS[self.generator]
-        return architecture, {**arguments, **self.generator_args}
+            architecture, arguments = self.architecture, dict(self.generator_args)
+        else:
+            architecture, arguments = GENERATOR_PRESETS[self.generator]
+            arguments = {**arguments, **self.generator_args}
+        if self.hints:  # the sketch and the colour-hint channels
+            arguments["in_channels"] = HINTED_CHANNELS
+        return architecture, arguments
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -128,6 +149,8 @@ class TrainConfig:
         if "betas" in document:
             document["beta1"], document["beta2"] = document.pop("betas")
         document.pop("activate", None)
+        for name in OPTIONS_ADDED_OFF:  # runs saved before these options ran without them
+            document.setdefault(name, False)
         known = {declared.name for declared in dataclasses.fields(cls)}
         unknown = set(document) - known
         if unknown:
@@ -141,8 +164,9 @@ class TrainConfig:
             value = getattr(self, declared.name)
             if value is None or (declared.name == "epochs" and self.steps is not None):
                 continue
-            if declared.type is bool:
-                words += [] if value else [flag(declared.name, negated=True)]
+            if declared.type is bool:  # a switch is spelled out only when it is not the default
+                words += [] if value == declared.default else [flag(declared.name,
+                                                                     negated=declared.default)]
             elif declared.type is dict:
                 words += [flag(declared.name), json.dumps(value, sort_keys=True)]
             else:

@@ -1,7 +1,7 @@
 """Shared basics of the procedural worlds: the sample a painter returns, seeded randomness,
 colour helpers and smooth backgrounds."""
 import colorsys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
@@ -15,10 +15,17 @@ BLACK: Colour = (0, 0, 0)
 
 @dataclass
 class WorldSample:
-    """A painted picture (PIL RGB SIZE x SIZE) and the child's drawing of it (wire strokes)."""
+    """A painted picture (PIL RGB SIZE x SIZE) and the child's drawing of it (wire strokes).
+
+    `runs` are the clean outlines the drawing was made from, (points in px, closed, detail),
+    so the same picture can be drawn again another way; `subject` is a SIZE x SIZE bool mask
+    of the painted subject (the panda, the car), the scene around it excluded.
+    """
 
     picture: Image.Image
     strokes: list[dict]
+    runs: list[tuple[np.ndarray, bool, bool]] = field(default_factory=list)
+    subject: np.ndarray | None = None
 
 
 def rng_for(seed: int) -> np.random.Generator:

@@ -58,6 +58,7 @@ class Canvas:
         self._depth_draw = ImageDraw.Draw(self._depth)
         self._outlines: list[_Outline] = []
         self._order = 0
+        self._subject_from: int | None = None
 
     def fill(self, points, colour: Colour, *, shade: float = 0.0, light=(-0.35, -0.45),
              to: Colour | None = None, angle: float = 90.0, edge: Colour | str | None = "auto",
@@ -154,11 +155,23 @@ class Canvas:
         xs = np.arange(SIZE, dtype=np.float64) + 0.5
         self.outline(np.stack([xs, np.broadcast_to(level, xs.shape)], axis=1)[::4], closed=False)
 
+    def begin_subject(self) -> None:
+        """Every shape painted from here on is the subject (what the picture is of)."""
+        self._subject_from = self._order + 1
+
+    def subject_mask(self) -> np.ndarray:
+        """SIZE x SIZE bool: where an opaque subject shape is the top layer (all False when the
+        painter marked no subject)."""
+        if self._subject_from is None:
+            return np.zeros((SIZE, SIZE), bool)
+        return np.asarray(self._depth, dtype=np.int32) >= self._subject_from
+
     def finish(self, hand: ChildHand | None = None) -> WorldSample:
         """The picture and the child's strokes along every outline bit still visible."""
         picture = Image.fromarray(np.clip(self.pixels + 0.5, 0, 255).astype(np.uint8), "RGB")
         hand = hand or ChildHand(self.rng)
-        return WorldSample(picture, hand.draw(self.visible_runs()))
+        runs = self.visible_runs()
+        return WorldSample(picture, hand.draw(runs), runs, self.subject_mask())
 
     def visible_runs(self) -> list[tuple[np.ndarray, bool, bool]]:
         """(points, closed, detail) for each outline bit no later opaque shape covers."""

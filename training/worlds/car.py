@@ -47,6 +47,7 @@ def paint(seed: int) -> WorldSample:
     ground = rng.uniform(150, 195)
     canvas = _sunny_day(rng, ground)
     _road(canvas, rng, ground)
+    canvas.begin_subject()
     _car(canvas, rng, ground)
     return canvas.finish()
 

@@ -6,22 +6,35 @@ from pathlib import Path
 from django.conf import settings
 from tqdm import tqdm
 
+from inference.rasterize import rasterize
 from training.datasets import DEFAULT_VAL_FRACTION, DatasetWriter
-from training.worlds import WORLDS, sketch_of
+from training.worlds import WORLDS
+from training.worlds.doodles import TRAINING_MIX, training_drawing
 
 EDGE_METHOD = "world-strokes"
 MAX_COUNT = 1_000_000
+MAX_DRAWINGS_PER_PICTURE = 8
 
 
 def make_world_dataset(category: str, count: int, name: str, seed_start: int = 0, *,
                        val_fraction: float = DEFAULT_VAL_FRACTION, overwrite: bool = False,
-                       root: Path | None = None, progress: bool = False) -> Path:
+                       root: Path | None = None, progress: bool = False, robust: bool = False,
+                       drawings_per_picture: int = 1) -> Path:
     """Paint seeds seed_start .. seed_start + count - 1 of the category's world into dataset
     `name` under `root` (default settings.TRAINING_DATA_DIR); returns the dataset folder.
 
     The last round(count * val_fraction) seeds are held out for validation, so the split is a
     plain seed range. Each pair's strokes are kept as strokes/<id>.json for replaying.
+    `robust` draws each training picture `drawings_per_picture` times the ways children draw
+    (doodled, plain, another hand: doodles.TRAINING_MIX), each its own pair with the same
+    picture; held-out pictures keep the world's own drawing, so validation stays comparable.
     """
+    if isinstance(drawings_per_picture, bool) or not isinstance(drawings_per_picture, int) \
+            or not 1 <= drawings_per_picture <= MAX_DRAWINGS_PER_PICTURE:
+        raise ValueError(f"drawings per picture must be an integer from 1 to "
+                         f"{MAX_DRAWINGS_PER_PICTURE}, got {drawings_per_picture!r}")
+    if drawings_per_picture > 1 and not robust:
+        raise ValueError("more than one drawing per picture needs robust drawings")
     if category not in WORLDS:
         raise ValueError(f"no world for category {category!r}; expected one of "
                          f"{', '.join(WORLDS)}")
@@ -35,10 +48,13 @@ def make_world_dataset(category: str, count: int, name: str, seed_start: int = 0
     first_val = seed_start + count - held_out
     seeds = {"seed_start": seed_start, "seed_stop": seed_start + count,
              "train_seeds": [seed_start, first_val], "val_seeds": [first_val, seed_start + count]}
+    options = {**seeds, "val_fraction": val_fraction, "strokes": "strokes/<id>.json"}
+    if robust:
+        options |= {"drawings": "robust", "drawings_per_picture": drawings_per_picture,
+                    "mix": TRAINING_MIX}
     writer = DatasetWriter(Path(root or settings.TRAINING_DATA_DIR), name, category, EDGE_METHOD,
-                           f"world:{category}", {**seeds, "val_fraction": val_fraction,
-                                                 "strokes": "strokes/<id>.json"},
-                           val_fraction=val_fraction, overwrite=overwrite)
+                           f"world:{category}", options, val_fraction=val_fraction,
+                           overwrite=overwrite)
     paint = WORLDS[category]
     with writer:
         strokes_dir = writer.work_dir / "strokes"
@@ -46,10 +62,17 @@ def make_world_dataset(category: str, count: int, name: str, seed_start: int = 0
         for seed in tqdm(range(seed_start, seed_start + count), desc=f"{category} world",
                          unit="pair", disable=not progress):
             sample = paint(seed)
-            pair_id = f"{category}-{seed}"
-            strokes = json.dumps(sample.strokes, separators=(",", ":"))
-            (strokes_dir / f"{pair_id}.json").write_text(strokes, encoding="utf-8")
-            digest = hashlib.sha256(sample.picture.tobytes() + strokes.encode()).hexdigest()
-            writer.add(pair_id, sketch_of(sample), sample.picture, source=f"seed {seed}",
-                       sha256=digest, split="val" if seed >= first_val else "train")
+            split = "val" if seed >= first_val else "train"
+            drawings = [("clean", sample.strokes)]
+            if robust and split == "train":
+                drawings = [training_drawing(sample, seed, index)
+                            for index in range(drawings_per_picture)]
+            for index, (kind, drawing) in enumerate(drawings):
+                pair_id = f"{category}-{seed}" + (f"-{index}" if index else "")
+                strokes = json.dumps(drawing, separators=(",", ":"))
+                (strokes_dir / f"{pair_id}.json").write_text(strokes, encoding="utf-8")
+                digest = hashlib.sha256(sample.picture.tobytes() + strokes.encode()).hexdigest()
+                source = f"seed {seed}" + ("" if kind == "clean" and not robust else f" {kind}")
+                writer.add(pair_id, rasterize(drawing), sample.picture, source=source,
+                           sha256=digest, split=split)
         return writer.close()

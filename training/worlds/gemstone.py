@@ -31,6 +31,7 @@ def paint(seed: int) -> WorldSample:
     rng = rng_for(seed)
     canvas = Canvas(rng, _velvet(rng))
     gems = _layout(rng)
+    canvas.begin_subject()
     for cx, cy, size in gems:
         cut = pick(rng, CUTS)
         stone = vary(rng, STONES[cut], 10)

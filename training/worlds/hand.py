@@ -2,6 +2,7 @@
 import math
 
 import numpy as np
+from skimage.measure import approximate_polygon
 
 from drawapp.protocol import MAX_BRUSH_SIZE, MAX_POINTS_PER_STROKE, MIN_BRUSH_SIZE
 from inference.rasterize import SKETCH_STROKE_SIZE
@@ -14,13 +15,23 @@ STROKE_SPACING = 2.5  # px between the points of a finished stroke
 
 class ChildHand:
     """Turns clean outlines into a child's pen strokes: a steady pen width of its own, smooth
-    wobble, ends that overshoot or stop short, now and then a detail left out."""
+    wobble, ends that overshoot or stop short, now and then a detail left out.
 
-    def __init__(self, rng: np.random.Generator, pen: float | None = None):
+    The keyword knobs make other hands from the same outlines (the wild drawings, robust
+    training sketches): `shake` px of wobble, `sloppiness` scales every overshoot and gap,
+    `retrace` is the chance an outline is traced twice, `ruler` px of corner-keeping
+    simplification (straight lines between the corners), `skip_details` the chance a detail is
+    left out. Left at None they draw as the worlds always have, random draws included.
+    """
+
+    def __init__(self, rng: np.random.Generator, pen: float | None = None, *,
+                 shake: float | None = None, skip_details: float | None = None,
+                 sloppiness: float = 1.0, retrace: float = 0.0, ruler: float = 0.0):
         self.rng = rng
         self.pen = pen if pen is not None else SKETCH_STROKE_SIZE * rng.uniform(0.75, 1.55)
-        self.shake = rng.uniform(0.4, 1.5)  # px of wobble
-        self.skip_details = rng.uniform(0.0, 0.25)
+        self.shake = shake if shake is not None else rng.uniform(0.4, 1.5)  # px of wobble
+        self.skip_details = skip_details if skip_details is not None else rng.uniform(0.0, 0.25)
+        self.sloppiness, self.retrace, self.ruler = sloppiness, retrace, ruler
 
     def draw(self, runs) -> list[dict]:
         """Wire-format strokes for (points in px, closed, detail) outlines, in drawing order."""
@@ -28,8 +39,10 @@ class ChildHand:
         for points, closed, detail in runs:
             if detail and self.rng.random() < self.skip_details:
                 continue
-            for stroke in self._strokes(points, closed):
-                drawn.append((detail, polyline_length(stroke), stroke))
+            times = 2 if self.retrace and self.rng.random() < self.retrace else 1
+            for _ in range(times):
+                for stroke in self._strokes(points, closed):
+                    drawn.append((detail, polyline_length(stroke), stroke))
         if len(drawn) > MAX_STROKES:  # too busy: the smallest details go first
             keep = sorted(range(len(drawn)), key=lambda i: (not drawn[i][0], drawn[i][1]))
             keep = sorted(keep[len(drawn) - MAX_STROKES:])
@@ -40,6 +53,8 @@ class ChildHand:
         length = polyline_length(points, closed)
         if length < 2 * STROKE_SPACING:
             return [points.mean(axis=0, keepdims=True)]  # a dot
+        if self.ruler:
+            points = _ruled(points, closed, self.ruler)
         path = resample(points, STROKE_SPACING, closed)
         if closed:
             path = self._close_loop(np.roll(path, -int(self.rng.integers(len(path))), axis=0))
@@ -55,9 +70,11 @@ class ChildHand:
     def _close_loop(self, path: np.ndarray) -> np.ndarray:
         choice = self.rng.random()
         if choice < 0.45:  # goes on past the start
-            return np.vstack([path, path[:_points_along(self.rng.uniform(3, 12)) + 1]])
+            past = _points_along(self.rng.uniform(3, 12) * self.sloppiness)
+            return np.vstack([path, path[:min(past, len(path) - 1) + 1]])
         if choice < 0.7 and len(path) > 8:  # stops a little short: a small gap
-            return path[:len(path) - _points_along(self.rng.uniform(1, 5)) + 1]
+            short = _points_along(self.rng.uniform(1, 5) * self.sloppiness)
+            return path[:len(path) - min(short, len(path) // 2) + 1]
         return np.vstack([path, path[:1]])
 
     def _loose_ends(self, path: np.ndarray) -> np.ndarray:
@@ -68,7 +85,7 @@ class ChildHand:
             tip, before = (path[-1], path[-2]) if at_end else (path[0], path[1])
             if choice < 0.35:  # overshoot straight on
                 direction = (tip - before) / max(np.hypot(*(tip - before)), 1e-9)
-                extra = tip + direction * self.rng.uniform(1.5, 5)
+                extra = tip + direction * self.rng.uniform(1.5, 5) * self.sloppiness
                 path = np.vstack([path, extra]) if at_end else np.vstack([extra, path])
             elif choice < 0.5 and len(path) > 4:  # stops short
                 path = path[:-1] if at_end else path[1:]
@@ -94,6 +111,13 @@ class ChildHand:
         size = float(np.clip(self.pen * self.rng.uniform(0.88, 1.12), MIN_BRUSH_SIZE,
                              MAX_BRUSH_SIZE))
         return {"points": unit.tolist(), "size": round(size, 2), "tool": "pen"}
+
+
+def _ruled(points: np.ndarray, closed: bool, tolerance: float) -> np.ndarray:
+    """The outline as straight lines between its corners (Douglas-Peucker), as with a ruler."""
+    path = np.vstack([points, points[:1]]) if closed else points
+    simple = approximate_polygon(path, tolerance)
+    return simple[:-1] if closed and len(simple) > 3 else simple
 
 
 def _points_along(distance: float) -> int:

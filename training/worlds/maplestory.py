@@ -42,6 +42,7 @@ WIZARD_FELT, BEANIE_WOOL = (90, 70, 190), (220, 60, 70)
 def paint(seed: int) -> WorldSample:
     rng = rng_for(seed)
     canvas = _meadow(rng)
+    canvas.begin_subject()
     _character(canvas, rng)
     return canvas.finish()
 

@@ -81,6 +81,7 @@ def _sitting(canvas: Canvas, rng) -> None:
     body_rx, body_ry = radius * rng.uniform(1.0, 1.25), radius * rng.uniform(1.05, 1.3)
     if rng.random() < 0.6:
         _back_stalks(canvas, rng)
+    canvas.begin_subject()
     canvas.glow(body_x, body_y + body_ry * 0.95, body_rx * 1.3, radius * 0.35, (30, 60, 20), 0.45)
     canvas.fill(ellipse(body_x, body_y, body_rx, body_ry), FUR_WHITE, shade=0.16, edge=OUTLINE)
     spread = rng.uniform(0.5, 0.7)
@@ -122,6 +123,7 @@ def _bamboo_snack(canvas: Canvas, rng, paw, radius) -> None:
 def _close_up(canvas: Canvas, rng) -> None:
     radius = rng.uniform(55, 80)
     hx, hy = SIZE / 2 + rng.uniform(-30, 30), rng.uniform(95, 130)
+    canvas.begin_subject()
     shoulders = hy + radius * 1.55
     for side in (-1, 1):
         canvas.fill(ellipse(hx + side * radius * 1.05, shoulders + radius * 0.3, radius * 0.45,

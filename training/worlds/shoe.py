@@ -56,6 +56,7 @@ def paint(seed: int) -> WorldSample:
     rng = rng_for(seed)
     kind = pick(rng, ["sneaker", "sneaker", "hightop", "boot"])
     canvas = _studio(rng)
+    canvas.begin_subject()
     _shoe(canvas, rng, kind)
     return canvas.finish()
 

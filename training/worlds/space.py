@@ -39,6 +39,7 @@ def paint(seed: int) -> WorldSample:
     rng = rng_for(seed)
     canvas = Canvas(rng, _night_sky(rng))
     bodies = _layout(rng)
+    canvas.begin_subject()
     for kind, cx, cy, radius in bodies:
         if kind == "moon":
             _moon(canvas, rng, cx, cy, radius)

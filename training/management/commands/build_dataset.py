@@ -28,6 +28,9 @@ class Command(BaseCommand):
                                  "detected automatically when every image is twice as wide as high")
         parser.add_argument("--val-fraction", type=float, default=DEFAULT_VAL_FRACTION,
                             help="share of pairs held out for validation (default %(default)s)")
+        parser.add_argument("--no-bridge", dest="bridge", action="store_false",
+                            help="keep HED/Canny sketches as they are instead of redrawing them "
+                                 "as a child would (the HED-to-child bridge, on by default)")
         parser.add_argument("--overwrite", action="store_true",
                             help="replace an existing dataset of the same name")
 
@@ -37,6 +40,7 @@ class Command(BaseCommand):
                 options["category"], options["source"], options["name"], edges=options["edges"],
                 aligned=options["aligned"], val_fraction=options["val_fraction"],
                 overwrite=options["overwrite"], progress=options["verbosity"] > 0,
+                bridge=options["bridge"],
             )
         except BuildError as error:
             if error.skipped:

@@ -1,4 +1,5 @@
-"""`manage.py evaluate <model> <sketches>`: metrics as JSON and a sketch | picture | real sheet."""
+"""`manage.py evaluate <model> <sketches>`: metrics as JSON and a sketch | picture | real sheet;
+`manage.py evaluate --suite wild <model>`: the wild-drawings suite (training.wild) as JSON."""
 from pathlib import Path
 
 from django.conf import settings
@@ -6,6 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from inference.registry import PICTURE_SIZE, update_card
 from training.evaluate import DEFAULT_ROWS, card_evaluation, evaluate_model, report_json
+from training.wild import DEFAULT_WILD_COUNT, WILD_SEED_START, evaluate_wild
+
+SUITES = ("wild",)
 
 
 class Command(BaseCommand):
@@ -15,7 +19,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("model", help="the model's .safetensors file (its .json card beside)")
-        parser.add_argument("sketches", help="a folder of sketches, or a dataset name or folder")
+        parser.add_argument("sketches", nargs="?",
+                            help="a folder of sketches, or a dataset name or folder (not with "
+                                 "--suite)")
+        parser.add_argument("--suite", choices=SUITES,
+                            help="score on a built-in suite instead: 'wild' draws the model's "
+                                 "world from unseen seeds clean, doodled and plain")
+        parser.add_argument("--count", type=int, default=DEFAULT_WILD_COUNT,
+                            help="drawings per part of the suite (default %(default)s)")
+        parser.add_argument("--seed-start", type=int, default=WILD_SEED_START,
+                            help="first world seed of the suite (default %(default)s)")
+        parser.add_argument("--sheets-dir", type=Path,
+                            help="with --suite: write <category>-<part>.png sheets here")
         parser.add_argument("--out", type=Path,
                             help="contact sheet PNG (default: an evaluations/ folder in the runs "
                                  "directory)")
@@ -29,6 +44,11 @@ class Command(BaseCommand):
                                  "model card's \"evaluation\" field")
 
     def handle(self, *args, **options):
+        if options["suite"]:
+            self.stdout.write(report_json(self.suite(options)))
+            return
+        if not options["sketches"]:
+            raise CommandError("name the sketches to evaluate on, or a --suite")
         try:
             report = evaluate_model(
                 Path(options["model"]), options["sketches"], data_dir=settings.TRAINING_DATA_DIR,
@@ -43,6 +63,18 @@ class Command(BaseCommand):
             update_card(Path(options["model"]),
                         evaluation=card_evaluation(report, self.command_line(options)))
         self.stdout.write(report_json(report))
+
+    @staticmethod
+    def suite(options) -> dict:
+        if options["sketches"]:
+            raise CommandError("--suite scores the model's own world; give no sketches with it")
+        try:
+            return evaluate_wild(Path(options["model"]), count=options["count"],
+                                 seed_start=options["seed_start"], size=options["size"],
+                                 device=options["device"], sheets_dir=options["sheets_dir"],
+                                 rows=options["rows"])
+        except (ValueError, FileNotFoundError, RuntimeError) as error:
+            raise CommandError(str(error)) from error
 
     @staticmethod
     def command_line(options) -> str:

@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--val-fraction", type=float, default=DEFAULT_VAL_FRACTION,
                             help="share held out for validation: the last seeds of the range "
                                  "(default %(default)s)")
+        parser.add_argument("--robust", action="store_true",
+                            help="draw the training pictures the ways children draw (doodles, "
+                                 "plain outlines, ruled or wobbly lines, any pen width)")
+        parser.add_argument("--drawings-per-picture", type=int, default=1,
+                            help="with --robust: drawings of each training picture, each its "
+                                 "own pair (default %(default)s)")
         parser.add_argument("--overwrite", action="store_true",
                             help="replace an existing dataset of the same name")
 
@@ -31,6 +37,7 @@ class Command(BaseCommand):
                 options["category"], options["count"], options["name"],
                 seed_start=options["seed_start"], val_fraction=options["val_fraction"],
                 overwrite=options["overwrite"], progress=options["verbosity"] > 0,
+                robust=options["robust"], drawings_per_picture=options["drawings_per_picture"],
             )
         except DatasetExists as error:
             raise CommandError(f"{error}; pass --overwrite to replace it") from error
@@ -42,4 +49,4 @@ class Command(BaseCommand):
         self.stdout.write(str(folder))
         first = options["seed_start"]
         self.stdout.write(f"{len(pairs)} pairs ({len(pairs) - held_out} train, {held_out} val), "
-                          f"seeds {first}..{first + len(pairs) - 1}")
+                          f"seeds {first}..{first + options['count'] - 1}")

@@ -28,7 +28,8 @@ class Command(BaseCommand):
         add_arguments(parser)
         parser.add_argument("--no-sketch-augment", action="store_true",
                             help="none of the sketch-domain augmentations (--no-stroke-width, "
-                                 "--no-wobble, --no-gaps together)")
+                                 "--no-wobble, --no-gaps, --no-doodles, --no-retrace and "
+                                 "--no-plain-outlines together)")
         parser.add_argument("--activate", action="store_true",
                             help="promote the new model when the run ends, as `manage.py "
                                  "promote` would (default: a candidate only)")
@@ -93,7 +94,8 @@ class Command(BaseCommand):
         if not options["dataset"]:
             raise CommandError("--dataset is required (or --resume RUN)")
         if options["no_sketch_augment"]:
-            options = {**options, "stroke_width": False, "wobble": False, "gaps": False}
+            options = {**options, "stroke_width": False, "wobble": False, "gaps": False,
+                       "doodles": False, "retrace": False, "plain_outlines": False}
         try:
             return config_from_arguments(options["category"], options["dataset"], options)
         except (ValueError, TypeError) as error:
