@@ -78,3 +78,14 @@ def service_environment(settings):
         )
 
     return build
+
+
+@pytest.fixture
+def on_one_torch_thread():
+    """Torch on one intra-op thread for the test: tiny nets gain nothing from more and, on a
+    shared 2-core machine, lose ~10x to threads spinning against other processes; and a batch
+    adds its float32 sums in the same order as a single sketch only on one thread."""
+    from inference.threads import torch_threads
+
+    with torch_threads(1):
+        yield

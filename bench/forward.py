@@ -7,6 +7,7 @@ from torch import nn
 
 from inference.networks import GENERATOR_PRESETS, build_generator, count_parameters
 from inference.registry import as_served_input, prepare_for_inference
+from inference.threads import torch_threads
 
 PICTURE_SIZE = 256
 # The roofline's rate is the best this machine's GEMM kernels reach: torch.mm on a square and
@@ -120,12 +121,8 @@ def measure_preset(name: str, rate: float, cpu_rate: float) -> dict:
     contiguous_seconds = forward_seconds(module.to(memory_format=torch.contiguous_format),
                                          batch.contiguous())
     module.to(memory_format=torch.channels_last)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         cpu_ratio = one_thread_cpu_ratio(module, batch, flops, cpu_rate)
-    finally:
-        torch.set_num_threads(threads)
     roofline = flops / rate
     return {"preset": name, "parameters": count_parameters(module), "gflop": flops / 1e9,
             "forward_ms": seconds * 1000, "contiguous_ms": contiguous_seconds * 1000,
@@ -140,11 +137,8 @@ def run() -> list[dict]:
     measured = ", ".join(f"{name}: {value / 1e9:.1f}" for name, value in rates.items())
     print(f"GEMM rate (roofline): {rate / 1e9:.1f} GFLOP/s, the best of fp32 {measured} "
           f"(best of {MATMUL_RUNS} each, {threads} threads)")
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         cpu_rate = max(best_rate(clock=time.thread_time).values())
-    finally:
-        torch.set_num_threads(threads)
     print(f"one thread, in CPU time: {cpu_rate / 1e9:.1f} GFLOP/s ('1-thread CPU ratio' is the "
           f"forward's CPU time on one thread over the roofline at this rate: steadier than wall "
           f"time when other jobs share the machine)")

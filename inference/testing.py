@@ -7,6 +7,7 @@ import torch
 from inference.networks import ResnetGenerator, init_weights
 from inference.rasterize import rasterize, to_tensor
 from inference.registry import save_model, set_active_version
+from inference.threads import torch_threads
 
 TINY_ARGUMENTS = {"in_channels": 1, "out_channels": 3, "ngf": 8, "n_blocks": 1}
 TRAINING_SIZE = 64
@@ -50,16 +51,12 @@ def make_trained_model(models_dir: Path, category: str, version: str = "test-1",
     loss = torch.tensor(float("nan"))
     # A net this small gains nothing from a second thread, and when other processes keep the
     # cores busy, OpenMP threads waiting on each other make each step 20x slower.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         for _ in range(steps):
             loss = (generator(sketch) - picture).abs().mean()
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-    finally:
-        torch.set_num_threads(threads)
     card = {
         "architecture": "resnet",
         "arguments": TINY_ARGUMENTS,

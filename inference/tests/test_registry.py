@@ -24,6 +24,7 @@ from inference.registry import (
     set_active_version,
 )
 from inference.testing import INK_RGB, PAPER_RGB, make_trained_model
+from inference.threads import torch_threads
 
 TINY = {"ngf": 4, "n_blocks": 1}
 CARD = {"architecture": "resnet", "arguments": TINY, "dataset": {"name": "none"},
@@ -320,7 +321,7 @@ def test_hints_of_the_wrong_shape_are_refused(models_dir, registry):
 
 
 def test_a_batch_mixing_coloured_and_plain_drawings_gives_each_its_own_picture(
-        models_dir, registry, one_thread):
+        models_dir, registry, on_one_torch_thread):
     torch.manual_seed(1)
     save_model(models_dir, "car", "hints-1", init_weights(ResnetGenerator(**HINTED), std=0.2),
                {**CARD, "arguments": HINTED}, dtype=torch.float32)
@@ -333,21 +334,15 @@ def test_a_batch_mixing_coloured_and_plain_drawings_gives_each_its_own_picture(
                           np.asarray(registry.generate("car", sketch).image))
 
 
-@pytest.fixture
-def one_thread():
-    """Torch on one thread: with several, the CPU kernels split a batch's sums across threads
-    differently from a single sketch's, so float32 adds in another order."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+def four_sketches() -> list:
+    return [rasterize([{"points": [[0.1, 0.1 + 0.2 * n], [0.9, 0.8 - 0.1 * n]],
+                        "size": 3 + 4 * n, "tool": "pen"}]) for n in range(4)]
 
 
 def test_a_batch_of_sketches_gives_the_pictures_each_sketch_gives_alone(models_dir, registry,
-                                                                        one_thread):
+                                                                        on_one_torch_thread):
     make_trained_model(models_dir, "panda")
-    sketches = [rasterize([{"points": [[0.1, 0.1 + 0.2 * n], [0.9, 0.8 - 0.1 * n]],
-                            "size": 3 + 4 * n, "tool": "pen"}]) for n in range(4)]
+    sketches = four_sketches()
     alone = [registry.generate("panda", sketch) for sketch in sketches]
     together = registry.generate_batch("panda", sketches)
     assert len({picture.image.tobytes() for picture in alone}) == 4  # four different pictures
@@ -362,16 +357,11 @@ def test_a_batch_on_several_threads_differs_from_single_sketches_only_by_float_r
     """With several threads the sums run in another order; the pictures still agree to well
     under a level on average (the generator's InstanceNorm amplifies rounding in flat areas)."""
     make_trained_model(models_dir, "panda")
-    sketches = [rasterize([{"points": [[0.1, 0.1 + 0.2 * n], [0.9, 0.8 - 0.1 * n]],
-                            "size": 3 + 4 * n, "tool": "pen"}]) for n in range(4)]
-    threads = torch.get_num_threads()
-    torch.set_num_threads(2)
-    try:
+    sketches = four_sketches()
+    with torch_threads(2):
         alone = [np.asarray(registry.generate("panda", s).image, dtype=np.int16)
                  for s in sketches]
         together = registry.generate_batch("panda", sketches)
-    finally:
-        torch.set_num_threads(threads)
     for one, batched in zip(alone, together, strict=True):
         difference = np.abs(one - np.asarray(batched.image, dtype=np.int16))
         assert difference.mean() < 1.0

@@ -9,13 +9,9 @@ from PIL import Image
 from inference.registry import Registry, read_card, set_active_version
 from training.trainer import TrainConfig, Trainer
 
-from .tiny_runs import one_torch_thread, tiny_config, write_tiny_dataset
+from .tiny_runs import tiny_config, write_tiny_dataset
 
-
-@pytest.fixture(autouse=True)
-def _train_on_one_thread():
-    with one_torch_thread():
-        yield
+pytestmark = pytest.mark.usefixtures("on_one_torch_thread")
 
 
 def test_child_augmentations_are_on_by_default_and_hints_are_an_option():

@@ -9,15 +9,12 @@ from training.trainer import Trainer
 from training.trainer.data import prefetched
 from training.trainer.reference import plain_step
 
-from .tiny_runs import one_torch_thread, tiny_config, write_tiny_dataset
+from .tiny_runs import tiny_config, write_tiny_dataset
 
 STEPS = 3
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    with one_torch_thread():
-        yield
+pytestmark = pytest.mark.usefixtures("on_one_torch_thread")
 
 
 def test_a_fast_step_gives_the_plain_loops_losses(tmp_path):

@@ -5,15 +5,12 @@ import pytest
 
 from training.trainer import Trainer
 
-from .tiny_runs import one_torch_thread, tiny_config, write_tiny_dataset
+from .tiny_runs import tiny_config, write_tiny_dataset
 
 STEPS = 120
 
 
-@pytest.fixture(autouse=True)
-def _train_on_one_thread():
-    with one_torch_thread():
-        yield
+pytestmark = pytest.mark.usefixtures("on_one_torch_thread")
 
 
 def test_trainer_overfits_one_pair_and_l1_falls_by_at_least_half(tmp_path):

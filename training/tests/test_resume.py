@@ -6,15 +6,12 @@ import torch
 
 from training.trainer import Trainer
 
-from .tiny_runs import one_torch_thread, tiny_config, write_tiny_dataset
+from .tiny_runs import tiny_config, write_tiny_dataset
 
 TOTAL, STOP_AT = 7, 3
 
 
-@pytest.fixture(autouse=True)
-def _train_on_one_thread():
-    with one_torch_thread():
-        yield
+pytestmark = pytest.mark.usefixtures("on_one_torch_thread")
 
 
 def stop_after(steps: int):

@@ -4,13 +4,9 @@ import torch
 
 from training.trainer import LinearDecay, SeededBatchSampler, TrainConfig, Trainer
 
-from .tiny_runs import one_torch_thread, tiny_config, write_tiny_dataset
+from .tiny_runs import tiny_config, write_tiny_dataset
 
-
-@pytest.fixture(autouse=True)
-def _train_on_one_thread():
-    with one_torch_thread():
-        yield
+pytestmark = pytest.mark.usefixtures("on_one_torch_thread")
 
 
 def test_defaults_are_the_seed_recipe():

@@ -3,9 +3,9 @@ import contextlib
 import hashlib
 from pathlib import Path
 
-import torch
 from PIL import Image, ImageDraw
 
+from inference.threads import torch_threads
 from training.datasets import DatasetWriter
 from training.trainer import TrainConfig
 
@@ -61,9 +61,5 @@ def tiny_config(dataset: str, **overrides) -> TrainConfig:
 def one_torch_thread():
     """Tiny nets gain nothing from intra-op threads and, on a shared 2-core machine, lose ~10x
     to threads spinning against other processes; train them on one thread."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         yield
-    finally:
-        torch.set_num_threads(threads)
