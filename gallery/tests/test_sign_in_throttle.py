@@ -42,10 +42,15 @@ def pin_url(kid_id, classroom):
     return reverse("gallery:join-pin", args=[classroom.join_code, kid_id])
 
 
+def wrong_pins(pin: set) -> list[set]:
+    """Every 3-picture PIN but `pin` (a list made now: a generator would read a loop's later
+    `pin`)."""
+    return [set(guess) for guess in combinations(PIN_IDS, 3) if set(guess) != pin]
+
+
 def wrong_guesses(pins):
     """A walk across the class: each next kid in turn gets their next not-yet-tried wrong PIN."""
-    per_kid = {kid_id: (set(guess) for guess in combinations(PIN_IDS, 3) if set(guess) != pin)
-               for kid_id, pin in pins.items()}
+    per_kid = {kid_id: iter(wrong_pins(pin)) for kid_id, pin in pins.items()}
     for kid_id in cycle(sorted(per_kid)):
         yield kid_id, sorted(next(per_kid[kid_id]))
 
@@ -231,3 +236,14 @@ def test_right_codes_never_count(cast):
         assert browser.get(roster).status_code == 200
     assert browser.post(reverse("gallery:join"),
                         {"code": cast.classroom.join_code}).status_code == 302
+
+
+def test_the_walk_never_tries_a_kids_own_pin(big_class):
+    # The walks above count every try as wrong; one right PIN would sign in and reset the
+    # browser's count. A whole walk tries each of the 83 wrong PINs of every kid once.
+    tried = {}
+    tries = len(big_class) * 83
+    for _, (kid_id, guess) in zip(range(tries), wrong_guesses(big_class), strict=False):
+        tried.setdefault(kid_id, []).append(set(guess))
+    assert all(big_class[kid_id] not in guesses for kid_id, guesses in tried.items())
+    assert all(len(guesses) == 83 for guesses in tried.values()) and len(tried) == len(big_class)
