@@ -6,11 +6,13 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Artwork, KidProfile, Teacher
 
-ASK_FOR_A_CODE = "Ask your teacher for a class code to keep pictures in a gallery."
-FOR_TEACHERS = "This page is for teachers."
+ASK_FOR_A_CODE = gettext_lazy("Ask your teacher for a class code to keep pictures in a gallery.")
+FOR_TEACHERS = gettext_lazy("This page is for teachers.")
 
 
 def kid_of(user) -> KidProfile | None:
@@ -60,7 +62,7 @@ def refuse(request, message: str, status: int = 403, code: str = "not_allowed",
            action_url: str = "", action_label: str = ""):
     """A friendly refusal: JSON for scripts, a small page for people."""
     if wants_json(request):
-        return JsonResponse({"ok": False, "code": code, "message": message}, status=status)
+        return JsonResponse({"ok": False, "code": code, "message": str(message)}, status=status)
     return render(request, "gallery/message.html", {
         "message": message, "action_url": action_url, "action_label": action_label,
     }, status=status)
@@ -74,7 +76,7 @@ def kid_required(view):
         kid = kid_of(request.user)
         if kid is None:
             return refuse(request, ASK_FOR_A_CODE, code="not_a_kid",
-                          action_url=reverse("gallery:join"), action_label="Join my class")
+                          action_url=reverse("gallery:join"), action_label=_("Join my class"))
         request.kid = kid
         return view(request, *args, **kwargs)
 

@@ -4,10 +4,13 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from inference.categories import CATEGORIES
 
 from .actions import MAX_KIDS_PER_CLASS, REVIEW_ACTIONS
+from .category_names import category_name_lazy
 from .models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -31,8 +34,8 @@ def normalise_join_code(text: str) -> str:
 
 class JoinCodeForm(forms.Form):
     code = forms.CharField(
-        max_length=20, label="Class code",
-        error_messages={"required": "Type your class code."},
+        max_length=20, label=_("Class code"),
+        error_messages={"required": _("Type your class code.")},
         widget=forms.TextInput(attrs={
             "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
             "inputmode": "text", "placeholder": "ABC DEF", "data-testid": "join-code",
@@ -49,13 +52,12 @@ class JoinCodeForm(forms.Form):
         code = normalise_join_code(self.cleaned_data["code"])
         if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
             raise forms.ValidationError(
-                f"A class code has {JOIN_CODE_LENGTH} letters and numbers. Check it with your "
-                "teacher."
-            )
+                _("A class code has %(count)d letters and numbers. Check it with your teacher.")
+                % {"count": JOIN_CODE_LENGTH})
         classroom = self.find_classroom(code)
         if classroom is None:
-            raise forms.ValidationError("We can't find that class. Check the code with your "
-                                        "teacher.")
+            raise forms.ValidationError(
+                _("We can't find that class. Check the code with your teacher."))
         self.classroom = classroom
         return code
 
@@ -63,8 +65,9 @@ class JoinCodeForm(forms.Form):
 class PinForm(forms.Form):
     pictures = forms.MultipleChoiceField(
         choices=[(pid, pid) for pid in PIN_IDS], widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": f"Pick your {PIN_LENGTH} pictures.",
-                        "invalid_choice": "Pick pictures from the nine shown."},
+        error_messages={"required": format_lazy(_("Pick your {count} pictures."),
+                                                count=PIN_LENGTH),
+                        "invalid_choice": _("Pick pictures from the nine shown.")},
     )
 
     def clean_pictures(self):
@@ -77,8 +80,8 @@ class PinForm(forms.Form):
 
 class TeacherSignUpForm(UserCreationForm):
     display_name = forms.CharField(
-        max_length=60, required=False, label="Name the kids use",
-        help_text="For example “Ms. Rivera”.",
+        max_length=60, required=False, label=_("Name the kids use"),
+        help_text=_("For example “Ms. Rivera”."),
     )
 
 
@@ -86,13 +89,13 @@ class ClassroomForm(forms.ModelForm):
     class Meta:
         model = Classroom
         fields = ["name"]
-        labels = {"name": "Class name"}
-        error_messages = {"name": {"required": "Give the class a name."}}
+        labels = {"name": _("Class name")}
+        error_messages = {"name": {"required": _("Give the class a name.")}}
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise forms.ValidationError("Give the class a name.")
+            raise forms.ValidationError(_("Give the class a name."))
         return name
 
 
@@ -100,6 +103,18 @@ class ClassroomSettingsForm(forms.ModelForm):
     class Meta:
         model = Classroom
         fields = ["approval_required", "stars_enabled", "public_featuring_allowed"]
+        labels = {
+            "approval_required": _("Approval required"),
+            "stars_enabled": _("Stars enabled"),
+            "public_featuring_allowed": _("Public featuring allowed"),
+        }
+        help_texts = {
+            "approval_required": _(
+                "New pictures wait for the teacher before classmates see them."),
+            "stars_enabled": _("Classmates can give stars."),
+            "public_featuring_allowed": _(
+                "Pictures the teacher features may appear on the public home page."),
+        }
 
 
 class RosterForm(forms.Form):
@@ -107,8 +122,8 @@ class RosterForm(forms.Form):
 
     names = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8, "placeholder": "Maya K.\nLeo B.\nAisha R."}),
-        label="Names, one per line",
-        error_messages={"required": "Write at least one name."},
+        label=_("Names, one per line"),
+        error_messages={"required": _("Write at least one name.")},
     )
 
     def __init__(self, *args, classroom=None, **kwargs):
@@ -118,28 +133,33 @@ class RosterForm(forms.Form):
     def clean_names(self):
         lines = [line for line in self.cleaned_data["names"].splitlines() if line.strip()]
         if not lines:
-            raise forms.ValidationError("Write at least one name.")
+            raise forms.ValidationError(_("Write at least one name."))
         if len(lines) > MAX_NAMES_AT_ONCE:
-            raise forms.ValidationError(f"Add at most {MAX_NAMES_AT_ONCE} names at a time.")
+            raise forms.ValidationError(_("Add at most %(most)d names at a time.")
+                                        % {"most": MAX_NAMES_AT_ONCE})
         taken = set()
         if self.classroom is not None:
             taken = {(kid.first_name.casefold(), kid.last_initial.casefold())
                      for kid in self.classroom.kids.all()}
             if len(taken) + len(lines) > MAX_KIDS_PER_CLASS:
-                raise forms.ValidationError(f"A class holds at most {MAX_KIDS_PER_CLASS} kids.")
+                raise forms.ValidationError(_("A class holds at most %(most)d kids.")
+                                            % {"most": MAX_KIDS_PER_CLASS})
         names, problems, pasted = [], [], {}
         for number, line in enumerate(lines, start=1):
             try:
                 first, initial = parse_kid_name(line)
             except KidNameError as error:
-                problems.append(f"Line {number}: {error}")
+                problems.append(_("Line %(number)d: %(problem)s")
+                                % {"number": number, "problem": error})
                 continue
             key = (first.casefold(), initial.casefold())
             if key in pasted:
-                problems.append(f"Line {number}: {line.strip()} is on line {pasted[key]} too.")
+                problems.append(_("Line %(number)d: %(name)s is on line %(other)d too.")
+                                % {"number": number, "name": line.strip(), "other": pasted[key]})
                 continue
             if key in taken:
-                problems.append(f"Line {number}: {line.strip()} is already in the class.")
+                problems.append(_("Line %(number)d: %(name)s is already in the class.")
+                                % {"number": number, "name": line.strip()})
                 continue
             pasted[key] = number
             names.append((first, initial))
@@ -152,37 +172,41 @@ class RosterForm(forms.Form):
 class ReviewForm(forms.Form):
     action = forms.ChoiceField(
         choices=[(action, action) for action in REVIEW_ACTIONS],
-        error_messages={"invalid_choice": "Choose approve, hide, feature or send back."},
+        error_messages={"invalid_choice": _("Choose approve, hide, feature or send back.")},
     )
     note = forms.CharField(
-        max_length=NOTE_MAX, required=False, label="A kind note",
-        error_messages={"max_length": f"A note can have at most {NOTE_MAX} letters."},
+        max_length=NOTE_MAX, required=False, label=_("A kind note"),
+        error_messages={"max_length": _(
+            "A note can have at most %(limit_value)d letters.")},
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("action") == "return" and not cleaned.get("note", "").strip():
-            self.add_error("note", "Write a kind note so they know what to change.")
+            self.add_error("note", _("Write a kind note so they know what to change."))
         return cleaned
 
 
 class ChallengeForm(forms.Form):
     prompt = forms.CharField(
-        max_length=PROMPT_MAX, label="What should they draw?",
-        error_messages={"required": "Write what the kids should draw.",
-                        "max_length": f"A prompt can have at most {PROMPT_MAX} letters."},
+        max_length=PROMPT_MAX, label=_("What should they draw?"),
+        error_messages={"required": _("Write what the kids should draw."),
+                        "max_length": _(
+                            "A prompt can have at most %(limit_value)d letters.")},
     )
     category = forms.ChoiceField(
-        choices=[("", "any kind")] + [(c, c) for c in CATEGORIES], required=False,
-        error_messages={"invalid_choice": "That is not one of the picture kinds."},
+        choices=[("", _("any kind"))] + [(c, category_name_lazy(c)) for c in CATEGORIES],
+        required=False,
+        label=_("Kind of picture"),
+        error_messages={"invalid_choice": _("That is not one of the picture kinds.")},
     )
     starts = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), label="First day",
-        error_messages={"required": "Pick the first day.", "invalid": "That is not a date."},
+        widget=forms.DateInput(attrs={"type": "date"}), label=_("First day"),
+        error_messages={"required": _("Pick the first day."), "invalid": _("That is not a date.")},
     )
     ends = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), label="Last day",
-        error_messages={"required": "Pick the last day.", "invalid": "That is not a date."},
+        widget=forms.DateInput(attrs={"type": "date"}), label=_("Last day"),
+        error_messages={"required": _("Pick the last day."), "invalid": _("That is not a date.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -195,23 +219,24 @@ class ChallengeForm(forms.Form):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts"), cleaned.get("ends")
         if starts and ends and ends < starts:
-            self.add_error("ends", "The last day must not be before the first.")
+            self.add_error("ends", _("The last day must not be before the first."))
         return cleaned
 
 
 class TitleForm(forms.Form):
     title = forms.CharField(
         max_length=TITLE_MAX, required=False,
-        error_messages={"max_length": f"A title can have at most {TITLE_MAX} letters."},
-        widget=forms.TextInput(attrs={"placeholder": "Name your picture"}),
+        error_messages={"max_length": _(
+            "A title can have at most %(limit_value)d letters.")},
+        widget=forms.TextInput(attrs={"placeholder": _("Name your picture")}),
     )
 
 
 class EnterChallengeForm(forms.Form):
     artwork = forms.ModelChoiceField(
         queryset=Artwork.objects.none(), widget=forms.RadioSelect, empty_label=None,
-        error_messages={"required": "Pick one of your pictures.",
-                        "invalid_choice": "Pick one of your own pictures."},
+        error_messages={"required": _("Pick one of your pictures."),
+                        "invalid_choice": _("Pick one of your own pictures.")},
     )
 
     def __init__(self, *args, kid=None, challenge=None, **kwargs):

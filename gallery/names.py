@@ -2,6 +2,8 @@
 name alone ("Maya"), nothing more."""
 import re
 
+from django.utils.translation import gettext as _
+
 FIRST_NAME_MAX = 20
 
 # Letters of any alphabet, with inner hyphens, apostrophes or single spaces ("Mary-Jo", "Zoë").
@@ -22,8 +24,10 @@ def parse_kid_name(text: str) -> tuple[str, str]:
     cleaned = " ".join(text.split())
     match = _KID_NAME.match(cleaned)
     if not match:
-        raise KidNameError(f"“{cleaned}”: write a first name and one letter, like “Maya K.”")
+        raise KidNameError(_("“%(line)s”: write a first name and one letter, like “Maya K.”")
+                           % {"line": cleaned})
     first, initial = match["first"] or match["alone"], match["initial"] or ""
     if len(first) > FIRST_NAME_MAX:
-        raise KidNameError(f"“{cleaned}”: a first name can have at most {FIRST_NAME_MAX} letters.")
+        raise KidNameError(_("“%(line)s”: a first name can have at most %(most)d letters.")
+                           % {"line": cleaned, "most": FIRST_NAME_MAX})
     return first[0].upper() + first[1:], initial.upper()

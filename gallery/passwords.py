@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
 
 from .throttle import LOGINS_PER_ADDRESS, LOGINS_PER_USERNAME, Guard, address_of
 
@@ -27,7 +28,7 @@ class ThrottledLoginMixin:
         attempt = login_guard(self.request, username).attempt(username.casefold())
         if attempt.refused:
             raise forms.ValidationError(
-                f"Too many wrong sign-ins. Try again in {attempt.wait_words}.",
+                _("Too many wrong sign-ins. Try again in %(wait)s.") % {"wait": attempt.wait_words},
                 code=THROTTLED,
             )
         cleaned = super().clean()

@@ -2,20 +2,23 @@
 import secrets
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PIN_LENGTH = 3  # how many wrong PINs lock a kid out: gallery.throttle
 
-# (id, emoji, name): the ids are what a PIN is made of; the names are what screen readers say.
+# (id, emoji, name): the ids are what a PIN is made of; the names are what screen readers say
+# (in the page's language).
 PIN_PICTURES = (
-    ("cat", "🐱", "cat"),
-    ("dog", "🐶", "dog"),
-    ("sun", "🌞", "sun"),
-    ("star", "⭐", "star"),
-    ("apple", "🍎", "apple"),
-    ("rocket", "🚀", "rocket"),
-    ("fish", "🐟", "fish"),
-    ("flower", "🌸", "flower"),
-    ("car", "🚗", "car"),
+    ("cat", "🐱", gettext_lazy("cat")),
+    ("dog", "🐶", gettext_lazy("dog")),
+    ("sun", "🌞", gettext_lazy("sun")),
+    ("star", "⭐", gettext_lazy("star")),
+    ("apple", "🍎", gettext_lazy("apple")),
+    ("rocket", "🚀", gettext_lazy("rocket")),
+    ("fish", "🐟", gettext_lazy("fish")),
+    ("flower", "🌸", gettext_lazy("flower")),
+    ("car", "🚗", gettext_lazy("car")),
 )
 PIN_IDS = tuple(picture_id for picture_id, _, _ in PIN_PICTURES)
 PICTURE_BY_ID = {picture_id: (emoji, name) for picture_id, emoji, name in PIN_PICTURES}
@@ -39,11 +42,11 @@ def canonical_pin(picture_ids) -> str:
     chosen = list(picture_ids)
     unknown = [picture for picture in chosen if picture not in PICTURE_BY_ID]
     if unknown:
-        raise PinError("Pick pictures from the nine shown.")
+        raise PinError(_("Pick pictures from the nine shown."))
     if len(set(chosen)) != len(chosen):
-        raise PinError("Pick three different pictures.")
+        raise PinError(_("Pick three different pictures."))
     if len(chosen) != PIN_LENGTH:
-        raise PinError(f"Pick {PIN_LENGTH} pictures.")
+        raise PinError(_("Pick %(count)d pictures.") % {"count": PIN_LENGTH})
     return ",".join(sorted(chosen))
 
 

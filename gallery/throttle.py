@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -212,7 +213,7 @@ class Attempt:
 def in_minutes(seconds: int) -> str:
     """A wait told to a person in whole minutes, rounded up: '1 minute', '20 minutes'."""
     count = max(1, math.ceil(seconds / MINUTE))
-    return "1 minute" if count == 1 else f"{count} minutes"
+    return ngettext("%(count)d minute", "%(count)d minutes", count) % {"count": count}
 
 
 def _seconds_until(moment: float) -> int:

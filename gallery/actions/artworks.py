@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from drawapp.models import Drawing, Generation
 from inference.categories import CATEGORIES
@@ -25,7 +26,8 @@ from .progress import XP_FEATURED, XP_KEEP, XP_STAR_RECEIVED, add_xp, do_record_
 def clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if len(title) > TITLE_MAX:
-        raise GalleryError("title_too_long", f"A title can have at most {TITLE_MAX} letters.")
+        raise GalleryError("title_too_long", _("A title can have at most %(most)d letters.")
+                           % {"most": TITLE_MAX})
     return title
 
 
@@ -43,7 +45,7 @@ def do_add_artwork(
     """Save a kid's picture into the gallery (pending or approved per the class setting) and
     count it for XP, streak and badges."""
     if category not in CATEGORIES:
-        raise GalleryError("bad_category", "That is not one of the picture kinds.")
+        raise GalleryError("bad_category", _("That is not one of the picture kinds."))
     title = clean_title(title)
     classroom = kid.classroom
     token = secrets.token_hex(8)
@@ -80,17 +82,17 @@ def do_keep_artwork(kid: KidProfile, drawing, title: str = "", as_new: bool = Fa
     """Keep the drawing as it is now, with the picture of its current revision. Keeping a
     drawing again after more strokes updates its artwork; `as_new` keeps a second one."""
     if drawing.owner_user_id != kid.user_id:
-        raise NotAllowed("not_yours", "That drawing is not yours.")
+        raise NotAllowed("not_yours", _("That drawing is not yours."))
     strokes = drawing.visible_strokes()
     if not strokes:
-        raise GalleryError("empty", "Draw something first!")
+        raise GalleryError("empty", _("Draw something first!"))
     existing = Artwork.objects.filter(drawing=drawing, drawing_revision=drawing.revision).first()
     if existing is not None:
         return Kept(existing, "same")
     generation = Generation.objects.filter(drawing=drawing, revision=drawing.revision).first()
     picture_file = generation and Path(settings.MEDIA_ROOT) / generation.image
     if generation is None or not picture_file.is_file():
-        raise Conflict("no_picture", "Wait for your picture, then keep it!")
+        raise Conflict("no_picture", _("Wait for your picture, then keep it!"))
     earlier = None if as_new else (
         Artwork.objects.filter(drawing=drawing, kid=kid).order_by("-created", "-pk").first())
     sketch_png, picture_png = png_bytes(rasterize(strokes)), picture_file.read_bytes()
@@ -147,7 +149,7 @@ def do_reopen_artwork(kid: KidProfile, artwork: Artwork, session_key: str = ""):
     back, say). Where the drawing is gone, a new one starts from the artwork's strokes and
     becomes the artwork's drawing, so keeping it again updates the same artwork."""
     if artwork.kid_id != kid.pk:
-        raise NotAllowed("not_yours", "That picture is not yours.")
+        raise NotAllowed("not_yours", _("That picture is not yours."))
     drawing = artwork.drawing
     if drawing is not None and drawing.owner_user_id == kid.user_id:
         return drawing
@@ -163,7 +165,7 @@ def do_reopen_artwork(kid: KidProfile, artwork: Artwork, session_key: str = ""):
 
 def do_set_title(artwork: Artwork, kid: KidProfile, title: str) -> Artwork:
     if artwork.kid_id != kid.pk:
-        raise NotAllowed("not_yours", "That picture is not yours.")
+        raise NotAllowed("not_yours", _("That picture is not yours."))
     artwork.title = clean_title(title)
     artwork.save(update_fields=["title"])
     return artwork
@@ -177,12 +179,13 @@ def do_review_artwork(artwork: Artwork, by_user, action: str, note: str = "") ->
     return with a kind note the kid sees."""
     require_teacher_of(artwork.classroom, by_user)
     if action not in REVIEW_ACTIONS:
-        raise GalleryError("bad_action", "Choose approve, hide, feature or send back.")
+        raise GalleryError("bad_action", _("Choose approve, hide, feature or send back."))
     note = " ".join((note or "").split())
     if len(note) > NOTE_MAX:
-        raise GalleryError("note_too_long", f"A note can have at most {NOTE_MAX} letters.")
+        raise GalleryError("note_too_long", _("A note can have at most %(most)d letters.")
+                           % {"most": NOTE_MAX})
     if action == "return" and not note:
-        raise GalleryError("note_needed", "Write a kind note so they know what to change.")
+        raise GalleryError("note_needed", _("Write a kind note so they know what to change."))
     newly_featured = False
     with transaction.atomic():
         artwork = Artwork.objects.select_for_update().select_related("kid").get(pk=artwork.pk)
@@ -228,16 +231,16 @@ def do_approve_all_waiting(classroom, by_user, artwork_ids=None) -> int:
 def do_star(kid: KidProfile, artwork: Artwork) -> Star:
     """A classmate's star: one per kid per artwork, never on their own."""
     if artwork.kid_id == kid.pk:
-        raise GalleryError("own_artwork", "That's your own picture! Give stars to classmates.")
+        raise GalleryError("own_artwork", _("That's your own picture! Give stars to classmates."))
     if artwork.classroom_id != kid.classroom_id or artwork.status != Artwork.Status.APPROVED:
-        raise NotAllowed("not_in_your_gallery", "You can star pictures in your class gallery.")
+        raise NotAllowed("not_in_your_gallery", _("You can star pictures in your class gallery."))
     if not artwork.classroom.stars_enabled:
-        raise GalleryError("stars_off", "Stars are turned off in your class.")
+        raise GalleryError("stars_off", _("Stars are turned off in your class."))
     try:
         with transaction.atomic():
             star = Star.objects.create(kid=kid, artwork=artwork)
             add_xp(artwork.kid, XP_STAR_RECEIVED)
             award_badges(artwork.kid, rules.STARRED)
     except IntegrityError:
-        raise Conflict("already_starred", "You already gave this picture a star!") from None
+        raise Conflict("already_starred", _("You already gave this picture a star!")) from None
     return star

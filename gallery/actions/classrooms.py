@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from ..models import Classroom, KidProfile, Teacher, new_join_code
 from ..names import KidNameError, parse_kid_name
@@ -20,7 +21,7 @@ def can_curate(classroom: Classroom, user) -> bool:
 
 def require_teacher_of(classroom: Classroom, user) -> None:
     if not can_curate(classroom, user):
-        raise NotAllowed("not_your_class", "Only this class's teacher can do that.")
+        raise NotAllowed("not_your_class", _("Only this class's teacher can do that."))
 
 
 def do_create_teacher(user, display_name: str = "") -> Teacher:
@@ -31,15 +32,15 @@ def do_create_teacher(user, display_name: str = "") -> Teacher:
 def do_create_classroom(teacher: Teacher, name: str) -> Classroom:
     name = name.strip()
     if not name:
-        raise GalleryError("name_needed", "Give the class a name.")
-    for _ in range(10):  # 31^6 codes: a clash is rare, ten in a row is impossible in practice
+        raise GalleryError("name_needed", _("Give the class a name."))
+    for _try in range(10):  # 31^6 codes: a clash is rare, ten in a row is impossible in practice
         try:
             with transaction.atomic():
                 return Classroom.objects.create(teacher=teacher, name=name,
                                                 join_code=new_join_code())
         except IntegrityError:
             continue
-    raise GalleryError("no_code", "Could not make a class code. Please try again.")
+    raise GalleryError("no_code", _("Could not make a class code. Please try again."))
 
 
 def do_update_classroom_settings(
@@ -79,8 +80,8 @@ def do_add_kids(classroom: Classroom, by_user, names: list[tuple[str, str]]) -> 
                  for kid in classroom.kids.all()}
         if len(taken) + len(names) > MAX_KIDS_PER_CLASS:
             raise GalleryError(
-                "class_full", f"A class holds at most {MAX_KIDS_PER_CLASS} kids."
-            )
+                "class_full",
+                _("A class holds at most %(most)d kids.") % {"most": MAX_KIDS_PER_CLASS})
         added = []
         for first_name, last_initial in names:
             try:
@@ -89,8 +90,9 @@ def do_add_kids(classroom: Classroom, by_user, names: list[tuple[str, str]]) -> 
                 raise GalleryError("bad_name", str(error)) from None
             key = (first_name.casefold(), last_initial.casefold())
             if key in taken:
-                raise Conflict("name_taken",
-                               f"{first_name} {last_initial}. is already in this class.")
+                raise Conflict("name_taken", _("%(name)s is already in this class.")
+                               % {"name": KidProfile(first_name=first_name,
+                                                     last_initial=last_initial).display_name})
             taken.add(key)
             pictures = random_pin()
             kid = KidProfile.objects.create(

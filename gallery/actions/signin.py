@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Classroom, KidProfile, SignInAlert
 from ..pins import hash_pin, pin_matches, random_pin
@@ -112,7 +113,7 @@ def do_resolve_alert(alert: SignInAlert, by_user, *, let_in: bool) -> SignInAler
     again; otherwise the alert is only put away (the lockouts run their course)."""
     require_teacher_of(alert.classroom, by_user)
     if alert.resolved_at is not None:
-        raise GalleryError("already_resolved", "That alert was already dealt with.")
+        raise GalleryError("already_resolved", _("That alert was already dealt with."))
     if let_in and alert.kid is not None:
         do_unlock_kid(alert.kid, by_user)
     elif let_in:

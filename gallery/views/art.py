@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from inference.palette import DEFAULT_COLOR, hex_palette
@@ -47,7 +48,7 @@ def class_gallery(request, classroom_id):
     kid = kid_of(request.user)
     is_member = kid is not None and kid.classroom_id == classroom.pk
     if not (is_member or classroom.is_taught_by(request.user) or request.user.is_superuser):
-        raise Http404("No such class gallery here.")
+        raise Http404(_("No such class gallery here."))
     artworks = _with_stars(classroom.artworks.approved().select_related("kid"), kid)
     return render(request, "gallery/class_gallery.html", {
         "classroom": classroom, "artworks": artworks, "kid": kid,
@@ -89,8 +90,8 @@ def star(request, pk):
         do_star(request.kid, art)
     except GalleryError as error:
         return refuse(request, error.message, status=error.status, code=error.code,
-                      action_url=art.get_absolute_url(), action_label="Back")
-    return _done(request, art, "⭐ You gave a star!")
+                      action_url=art.get_absolute_url(), action_label=_("Back"))
+    return _done(request, art, _("⭐ You gave a star!"))
 
 
 @require_POST
@@ -100,9 +101,9 @@ def set_title(request, pk):
     form = TitleForm(request.POST)
     if not form.is_valid():
         return refuse(request, form.errors["title"][0], status=400, code="bad_title",
-                      action_url=art.get_absolute_url(), action_label="Back")
+                      action_url=art.get_absolute_url(), action_label=_("Back"))
     try:
         do_set_title(art, request.kid, form.cleaned_data["title"])
     except GalleryError as error:
         return refuse(request, error.message, status=error.status, code=error.code)
-    return _done(request, art, "Saved the name!")
+    return _done(request, art, _("Saved the name!"))

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import ASK_FOR_A_CODE, kid_of, kid_required, refuse, teacher_of
@@ -88,13 +89,13 @@ def enter(request, pk):
     form = EnterChallengeForm(request.POST, kid=request.kid, challenge=chosen)
     if not form.is_valid():
         return refuse(request, form.errors["artwork"][0], status=400, code="bad_entry",
-                      action_url=chosen_url(chosen), action_label="Back")
+                      action_url=chosen_url(chosen), action_label=_("Back"))
     try:
         do_enter_challenge(request.kid, chosen, form.cleaned_data["artwork"])
     except GalleryError as error:
         return refuse(request, error.message, status=error.status, code=error.code,
-                      action_url=chosen_url(chosen), action_label="Back")
-    messages.success(request, "You're in the challenge!")
+                      action_url=chosen_url(chosen), action_label=_("Back"))
+    messages.success(request, _("You're in the challenge!"))
     return redirect("gallery:challenge", pk=chosen.pk)
 
 
@@ -108,11 +109,11 @@ def pick_winner(request, pk, entry_id):
         pk=entry_id, challenge_id=pk
     ).first()
     if entry is None:
-        raise Http404("No such entry.")
+        raise Http404(_("No such entry."))
     try:
         do_pick_winner(entry, request.user)
     except GalleryError as error:
         return refuse(request, error.message, status=error.status, code=error.code,
-                      action_url=chosen_url(entry.challenge), action_label="Back")
-    messages.success(request, f"🥇 {entry.kid.display_name} wins!")
+                      action_url=chosen_url(entry.challenge), action_label=_("Back"))
+    messages.success(request, _("🥇 %(name)s wins!") % {"name": entry.kid.display_name})
     return redirect("gallery:challenge", pk=pk)

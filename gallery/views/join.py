@@ -10,6 +10,8 @@ from django.contrib.auth import login, logout
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import refuse
@@ -21,11 +23,12 @@ from ..throttle import Throttled, code_guard, in_minutes, pin_guard
 
 KID_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
-TOO_MANY_CODES = ("Lots of class codes were tried here. Ask your teacher for your class code, "
-                  "or try again in {wait}.")
-KID_LOCKED = "Too many tries! Ask your teacher to help you sign in, or try again in {wait}."
-DEVICE_STOPPED = ("Lots of pictures were tried on this device. Ask your teacher to help you "
-                  "sign in, or try again in {wait}.")
+TOO_MANY_CODES = gettext_lazy("Lots of class codes were tried here. Ask your teacher for your "
+                              "class code, or try again in {wait}.")
+KID_LOCKED = gettext_lazy(
+    "Too many tries! Ask your teacher to help you sign in, or try again in {wait}.")
+DEVICE_STOPPED = gettext_lazy("Lots of pictures were tried on this device. Ask your teacher to "
+                              "help you sign in, or try again in {wait}.")
 
 
 def _find_classroom(request, code: str, *, make_session: bool) -> Classroom | None:
@@ -44,7 +47,7 @@ def _classroom_for(request, code: str) -> Classroom:
     classroom = _find_classroom(request, normalise_join_code(code),
                                 make_session=request.method == "POST")
     if classroom is None:
-        raise Http404("No class has that code.")
+        raise Http404(_("No class has that code."))
     return classroom
 
 
@@ -119,8 +122,9 @@ def pin(request, code, kid_id):
                 problem = DEVICE_STOPPED.format(wait=in_minutes(guard.locked_for()))
                 status = 429
             else:
-                tries = "try" if check.tries_left == 1 else "tries"
-                problem = f"Not quite! Try again. ({check.tries_left} {tries} left)"
+                problem = ngettext("Not quite! Try again. (%(count)d try left)",
+                                   "Not quite! Try again. (%(count)d tries left)",
+                                   check.tries_left) % {"count": check.tries_left}
                 status = 400
             form = PinForm()
         else:

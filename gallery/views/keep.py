@@ -2,6 +2,8 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from drawapp.models import Drawing
@@ -12,10 +14,10 @@ from ..forms import TitleForm
 from ..models import Artwork
 
 KEPT_MESSAGES = {
-    ("new", Artwork.Status.PENDING): "Kept! Your teacher will take a look.",
-    ("new", Artwork.Status.APPROVED): "Kept! It's in your class gallery.",
-    ("updated", Artwork.Status.PENDING): "Updated! Your teacher will take a look.",
-    ("updated", Artwork.Status.APPROVED): "Updated! It's in your class gallery.",
+    ("new", Artwork.Status.PENDING): gettext_lazy("Kept! Your teacher will take a look."),
+    ("new", Artwork.Status.APPROVED): gettext_lazy("Kept! It's in your class gallery."),
+    ("updated", Artwork.Status.PENDING): gettext_lazy("Updated! Your teacher will take a look."),
+    ("updated", Artwork.Status.APPROVED): gettext_lazy("Updated! It's in your class gallery."),
 }
 
 
@@ -25,7 +27,7 @@ def keep(request, drawing_id):
     """Keep (or update) the drawing's artwork; "as_new" in the form keeps another one."""
     drawing = Drawing.objects.filter(pk=drawing_id, owner_user=request.user).first()
     if drawing is None:
-        raise Http404("No such drawing of yours.")
+        raise Http404(_("No such drawing of yours."))
     form = TitleForm(request.POST)
     if not form.is_valid():
         return refuse(request, form.errors["title"][0], status=400, code="bad_title")
@@ -35,10 +37,11 @@ def keep(request, drawing_id):
     except GalleryError as error:
         return refuse(request, error.message, status=error.status, code=error.code,
                       action_url=reverse("drawapp:draw", args=[drawing.pk]),
-                      action_label="Back to drawing")
+                      action_label=_("Back to drawing"))
     artwork = kept.artwork
-    message = KEPT_MESSAGES.get((kept.outcome, artwork.status),
-                                "You kept this one!" if kept.outcome == "same" else "Kept!")
+    message = str(KEPT_MESSAGES.get((kept.outcome, artwork.status),
+                                    _("You kept this one!") if kept.outcome == "same"
+                                    else _("Kept!")))
     if wants_json(request):
         return JsonResponse({
             "ok": True, "created": kept.outcome == "new", "outcome": kept.outcome,

@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import refuse, teacher_required, wants_json
@@ -72,8 +74,8 @@ def dashboard(request):
     form = ClassroomForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         classroom = do_create_classroom(request.teacher, form.cleaned_data["name"])
-        messages.success(request, f"{classroom.name} is ready. Its code is "
-                                  f"{classroom.spoken_code}.")
+        messages.success(request, _("%(class)s is ready. Its code is %(code)s.")
+                         % {"class": classroom.name, "code": classroom.spoken_code})
         return redirect("gallery:teacher-class", classroom_id=classroom.pk)
     classrooms = request.teacher.classrooms.annotate(
         kid_count=Count("kids", distinct=True),
@@ -113,7 +115,7 @@ def classroom_settings(request, classroom_id):
     if not form.is_valid():
         return _class_page(request, classroom, settings_form=form, status=400)
     do_update_classroom_settings(classroom, request.user, **form.cleaned_data)
-    messages.success(request, "Settings saved.")
+    messages.success(request, _("Settings saved."))
     return redirect("gallery:teacher-class", classroom_id=classroom.pk)
 
 
@@ -139,10 +141,12 @@ def add_kids(request, classroom_id):
         form.add_error("names", error.message)
         return _class_page(request, classroom, roster_form=form, status=error.status)
     _remember_new_pins(request, classroom, new_pins)
-    messages.success(request, f"Added {len(new_pins)} kids. Print their sign-in cards now: "
-                              "the pictures are shown only once.")
+    messages.success(request, ngettext(
+        "Added %(count)d kid. Print their sign-in cards now: the pictures are shown only once.",
+        "Added %(count)d kids. Print their sign-in cards now: the pictures are shown only once.",
+        len(new_pins)) % {"count": len(new_pins)})
     for problem in form.problems:
-        messages.warning(request, f"Not added: {problem}")
+        messages.warning(request, _("Not added: %(problem)s") % {"problem": problem})
     return redirect("gallery:teacher-cards", classroom_id=classroom.pk)
 
 
@@ -152,7 +156,7 @@ def reset_pin(request, classroom_id, kid_id):
     classroom = _own_classroom(request, classroom_id)
     kid = get_object_or_404(KidProfile, pk=kid_id, classroom=classroom)
     _remember_new_pins(request, classroom, [do_reset_pin(kid, request.user)])
-    messages.success(request, f"{kid.display_name} has new sign-in pictures.")
+    messages.success(request, _("%(name)s has new sign-in pictures.") % {"name": kid.display_name})
     return redirect("gallery:teacher-cards", classroom_id=classroom.pk)
 
 
@@ -162,7 +166,7 @@ def unlock_kid(request, classroom_id, kid_id):
     classroom = _own_classroom(request, classroom_id)
     kid = get_object_or_404(KidProfile, pk=kid_id, classroom=classroom)
     do_unlock_kid(kid, request.user)
-    messages.success(request, f"{kid.display_name} can try again now.")
+    messages.success(request, _("%(name)s can try again now.") % {"name": kid.display_name})
     return redirect("gallery:teacher-class", classroom_id=classroom.pk)
 
 
@@ -179,11 +183,12 @@ def resolve_alert(request, classroom_id, alert_id):
         messages.info(request, error.message)
     else:
         if let_in and alert.kid is not None:
-            messages.success(request, f"{alert.kid.display_name} can try again now.")
+            messages.success(request, _("%(name)s can try again now.")
+                             % {"name": alert.kid.display_name})
         elif let_in:
-            messages.success(request, "That device can try again now.")
+            messages.success(request, _("That device can try again now."))
         else:
-            messages.success(request, "Alert put away.")
+            messages.success(request, _("Alert put away."))
     return redirect("gallery:teacher-class", classroom_id=classroom.pk)
 
 
@@ -226,11 +231,11 @@ def queue(request, classroom_id):
 
 
 REVIEWED_MESSAGES = {
-    "approve": "Approved: it's in the class gallery.",
-    "feature": "Featured!",
-    "unfeature": "No longer featured.",
-    "hide": "Hidden.",
-    "return": "Sent back with your note.",
+    "approve": gettext_lazy("Approved: it's in the class gallery."),
+    "feature": gettext_lazy("Featured!"),
+    "unfeature": gettext_lazy("No longer featured."),
+    "hide": gettext_lazy("Hidden."),
+    "return": gettext_lazy("Sent back with your note."),
 }
 
 
@@ -239,7 +244,7 @@ REVIEWED_MESSAGES = {
 def review(request, pk):
     art = get_object_or_404(Artwork, pk=pk)
     if not art.classroom.is_taught_by(request.user):
-        return refuse(request, "Only this class's teacher can do that.", code="not_your_class")
+        return refuse(request, _("Only this class's teacher can do that."), code="not_your_class")
     form = ReviewForm(request.POST)
     if not form.is_valid():
         first_error = next(iter(form.errors.values()))[0]
@@ -252,7 +257,7 @@ def review(request, pk):
                                     form.cleaned_data["note"])
         except GalleryError as error:
             return refuse(request, error.message, status=error.status, code=error.code)
-        said = REVIEWED_MESSAGES[form.cleaned_data["action"]]
+        said = str(REVIEWED_MESSAGES[form.cleaned_data["action"]])
         if wants_json(request):  # the queue page changes in place (review.js)
             return JsonResponse({"ok": True, "message": said, "status": art.status,
                                  "featured": art.featured})
@@ -271,7 +276,9 @@ def approve_all(request, classroom_id):
     classroom = _own_classroom(request, classroom_id)
     shown = [int(value) for value in request.POST.getlist("artwork") if value.isdecimal()]
     approved = do_approve_all_waiting(classroom, request.user, shown)
-    messages.success(request, f"Approved {approved} picture{'' if approved == 1 else 's'}.")
+    messages.success(request, ngettext("Approved %(count)d picture.",
+                                       "Approved %(count)d pictures.", approved)
+                     % {"count": approved})
     return redirect("gallery:teacher-queue", classroom_id=classroom.pk)
 
 
@@ -282,7 +289,7 @@ def new_challenge(request, classroom_id):
     form = ChallengeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         challenge = do_create_challenge(request.user, classroom=classroom, **form.cleaned_data)
-        messages.success(request, "Challenge set!")
+        messages.success(request, _("Challenge set!"))
         return redirect("gallery:challenge", pk=challenge.pk)
     return render(request, "gallery/teacher/new_challenge.html", {
         "classroom": classroom, "form": form,
