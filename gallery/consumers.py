@@ -3,18 +3,47 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from .access import kid_of
 from .badges import kid_group
-from .models import AwardedBadge
+from .models import AwardedBadge, Badge
 
 CLOSE_FORBIDDEN = 4403
 MAX_MESSAGE_BYTES = 512
 
 
-def _unseen_badges(kid) -> list[dict]:
+def language_of(scope) -> str:
+    """The language of the page that opened the socket, chosen as LocaleMiddleware chose it:
+    the language button's cookie, else the browser's Accept-Language, else the default."""
+    wanted = [scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")]
+    headers = dict(scope.get("headers", []))
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    wanted += [code for code, _quality in parse_accept_lang_header(accept) if code != "*"]
+    for code in filter(None, wanted):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def _unseen_badges(kid, language: str) -> list[dict]:
     awards = AwardedBadge.objects.filter(kid=kid, seen=False).select_related("badge")
-    return [award.badge.as_message() for award in awards.order_by("awarded_at", "pk")]
+    with translation.override(language):
+        return [award.badge.as_message() for award in awards.order_by("awarded_at", "pk")]
+
+
+def _badge_in(slug: str, language: str, pushed: dict) -> dict:
+    """A pushed badge said again in this socket's language (whoever earned it for the kid, a
+    teacher featuring a picture say, may read another language)."""
+    badge = Badge.objects.filter(slug=slug).first()
+    if badge is None:
+        return pushed
+    with translation.override(language):
+        return badge.as_message()
 
 
 def _mark_seen(kid, slug: str) -> None:
@@ -32,10 +61,11 @@ class KidConsumer(AsyncWebsocketConsumer):
         if self.kid is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self.language = language_of(self.scope)
         self.group = kid_group(self.kid.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        for badge in await database_sync_to_async(_unseen_badges)(self.kid):
+        for badge in await database_sync_to_async(_unseen_badges)(self.kid, self.language):
             await self.send_json({"type": "badge.awarded", "badge": badge})
 
     async def disconnect(self, code):
@@ -55,7 +85,9 @@ class KidConsumer(AsyncWebsocketConsumer):
                 await database_sync_to_async(_mark_seen)(self.kid, slug)
 
     async def badge_awarded(self, event):
-        await self.send_json({"type": "badge.awarded", "badge": event["badge"]})
+        badge = await database_sync_to_async(_badge_in)(
+            event["badge"].get("slug", ""), self.language, event["badge"])
+        await self.send_json({"type": "badge.awarded", "badge": badge})
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))

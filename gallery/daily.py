@@ -3,30 +3,32 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .models import Challenge
 
-# (prompt, category): the pool walks round in this order, one a day, so the same prompt comes
-# back only after every other one has had its day.
+# (prompt, category): kept in English, shown in the page's language (gallery_tags.prompt_text).
+# The pool walks round in this order, one a day, so the same prompt comes back only after every
+# other one has had its day.
 DAILY_PROMPTS = (
-    ("A panda having a picnic", "panda"),
-    ("The fastest car in the world", "car"),
-    ("A shoe for a giant", "shoe"),
-    ("A gem that glows in the dark", "gemstone"),
-    ("A rocket going to a new planet", "space"),
-    ("A brave hero on an adventure", "maplestory"),
-    ("A panda who loves to dance", "panda"),
-    ("A car that can fly", "car"),
-    ("Shoes for running on the moon", "shoe"),
-    ("A treasure chest of jewels", "gemstone"),
-    ("An alien's home", "space"),
-    ("A friendly monster", "maplestory"),
-    ("A sleepy panda in a tree", "panda"),
-    ("A race car with big wheels", "car"),
-    ("A boot for splashing in puddles", "shoe"),
-    ("A crystal crown", "gemstone"),
-    ("Stars and a comet", "space"),
-    ("A castle in the clouds", "maplestory"),
+    (gettext_noop("A panda having a picnic"), "panda"),
+    (gettext_noop("The fastest car in the world"), "car"),
+    (gettext_noop("A shoe for a giant"), "shoe"),
+    (gettext_noop("A gem that glows in the dark"), "gemstone"),
+    (gettext_noop("A rocket going to a new planet"), "space"),
+    (gettext_noop("A brave hero on an adventure"), "maplestory"),
+    (gettext_noop("A panda who loves to dance"), "panda"),
+    (gettext_noop("A car that can fly"), "car"),
+    (gettext_noop("Shoes for running on the moon"), "shoe"),
+    (gettext_noop("A treasure chest of jewels"), "gemstone"),
+    (gettext_noop("An alien's home"), "space"),
+    (gettext_noop("A friendly monster"), "maplestory"),
+    (gettext_noop("A sleepy panda in a tree"), "panda"),
+    (gettext_noop("A race car with big wheels"), "car"),
+    (gettext_noop("A boot for splashing in puddles"), "shoe"),
+    (gettext_noop("A crystal crown"), "gemstone"),
+    (gettext_noop("Stars and a comet"), "space"),
+    (gettext_noop("A castle in the clouds"), "maplestory"),
 )
 
 

@@ -7,9 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from inference.categories import CATEGORIES
 
+from .category_names import category_name
 from .icons import icon_name
 from .names import FIRST_NAME_MAX
 from .rules import RULE_CHOICES
@@ -158,8 +161,8 @@ class SignInAlert(models.Model):
     one open alert until the teacher deals with it."""
 
     class Kind(models.TextChoices):
-        KID_LOCKED = "kid_locked", "a kid was locked out"
-        DEVICE_STOPPED = "device_stopped", "a device was stopped"
+        KID_LOCKED = "kid_locked", _("a kid was locked out")
+        DEVICE_STOPPED = "device_stopped", _("a device was stopped")
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE,
                                   related_name="sign_in_alerts")
@@ -201,10 +204,10 @@ class ArtworkQuerySet(models.QuerySet):
 
 class Artwork(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "waiting for the teacher"
-        APPROVED = "approved", "in the class gallery"
-        HIDDEN = "hidden", "hidden"
-        RETURNED = "returned", "sent back"
+        PENDING = "pending", _("waiting for the teacher")
+        APPROVED = "approved", _("in the class gallery")
+        HIDDEN = "hidden", _("hidden")
+        RETURNED = "returned", _("sent back")
 
     kid = models.ForeignKey(KidProfile, on_delete=models.CASCADE, related_name="artworks")
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="artworks")
@@ -246,7 +249,8 @@ class Artwork(models.Model):
 
     @property
     def label(self) -> str:
-        return self.title or f"My {self.category}"
+        return self.title or gettext("My %(category)s") % {
+            "category": category_name(self.category)}
 
     def get_absolute_url(self) -> str:
         return reverse("gallery:artwork", args=[self.pk])
@@ -283,10 +287,21 @@ class Badge(models.Model):
     def __str__(self):
         return f"{self.icon} {self.name}"
 
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language (an admin's own badge stays as it was written)."""
+        return gettext(self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return gettext(self.description)
+
     def as_message(self) -> dict:
-        return {"slug": self.slug, "name": self.name, "icon": self.icon,
+        """The pop-up's content in the active language; the kid's socket says it again in the
+        language of the kid's page (consumers.KidConsumer)."""
+        return {"slug": self.slug, "name": self.shown_name, "icon": self.icon,
                 "icon_name": icon_name(self.icon),
-                "description": self.description}
+                "description": self.shown_description}
 
 
 class AwardedBadge(models.Model):

@@ -1,7 +1,10 @@
-"""Template helpers for the gallery: who is signed in, for the hooks on shared pages; icons."""
+"""Template helpers for the gallery: who is signed in, for the hooks on shared pages; icons;
+words kept in English in the database shown in the page's language."""
 from django import template
+from django.utils.translation import gettext
 
 from ..access import kid_of, teacher_of
+from ..category_names import category_name
 from ..icons import icon_name, icon_svg
 
 register = template.Library()
@@ -33,3 +36,16 @@ def emoji_icon(emoji: str, css_class: str = "icon"):
     emoji itself where the studio draws none."""
     name = icon_name(emoji)
     return icon_svg(name, css_class) if name else emoji
+
+
+@register.filter
+def prompt_text(challenge) -> str:
+    """A challenge's prompt: the daily ones (written by the studio) in the page's language, a
+    teacher's as the teacher wrote it."""
+    return gettext(challenge.prompt) if challenge.daily_for else challenge.prompt
+
+
+@register.filter
+def category_text(category: str) -> str:
+    """A picture kind in the page's language: 'panda' -> '판다'."""
+    return category_name(category)
