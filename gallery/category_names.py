@@ -1,20 +1,23 @@
-"""The picture kinds in the page's language (the database and URLs keep the English slugs)."""
+"""The picture kinds in the page's language (the database and URLs keep the English ids); the
+same "category" entries as drawapp's buttons, so a kind has one name everywhere."""
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import pgettext, pgettext_noop
 
 CATEGORY_NAMES = {
-    "panda": gettext_noop("panda"),
-    "car": gettext_noop("car"),
-    "shoe": gettext_noop("shoe"),
-    "gemstone": gettext_noop("gemstone"),
-    "space": gettext_noop("space"),
-    "maplestory": gettext_noop("maplestory"),
+    "panda": pgettext_noop("category", "panda"),
+    "car": pgettext_noop("category", "car"),
+    "shoe": pgettext_noop("category", "shoe"),
+    "gemstone": pgettext_noop("category", "gemstone"),
+    "space": pgettext_noop("category", "space"),
+    "maplestory": pgettext_noop("category", "MapleStory"),
 }
 
 
 def category_name(category: str) -> str:
-    """'panda' -> '판다' in Korean; a kind without a name here is shown as it is."""
-    return gettext(CATEGORY_NAMES[category]) if category in CATEGORY_NAMES else category
+    """'panda' -> '판다' on a Korean page; a kind without a name here is shown as it is."""
+    if category not in CATEGORY_NAMES:
+        return category
+    return pgettext("category", CATEGORY_NAMES[category])
 
 
 category_name_lazy = lazy(category_name, str)  # for choices made when the module loads

@@ -1,4 +1,5 @@
 // "Keep it!" on the drawing page: saves the picture to the gallery without leaving the canvas.
+// Its words come translated from the page (the form's data-see-it, data-try-again, ...).
 
 const form = document.querySelector("[data-testid=keep-form]");
 if (form) {
@@ -33,7 +34,7 @@ if (form) {
       anchor.href = link;
       anchor.className = "g-keep-link";
       anchor.dataset.testid = "kept-link";
-      anchor.textContent = "See it ➜";
+      anchor.textContent = form.dataset.seeIt;
       status.append(" ", anchor);
     }
   };
@@ -54,7 +55,7 @@ if (form) {
         credentials: "same-origin",
       });
       const reply = await response.json();
-      say(reply.message || "Oops! Try again.", reply.ok ? reply.artwork_url : null);
+      say(reply.message || form.dataset.tryAgain, reply.ok ? reply.artwork_url : null);
       document.body.dataset.kept = reply.ok ? "yes" : reply.code || "error";
       if (reply.ok) {
         keepNew.hidden = false; // kept once: "Keep it!" now updates it
@@ -62,7 +63,7 @@ if (form) {
         offerChallenge(reply.artwork_id);
       }
     } catch {
-      say("Oops! Try again in a moment.");
+      say(form.dataset.tryLater);
       document.body.dataset.kept = "error";
     } finally {
       button.disabled = false;

@@ -1,4 +1,6 @@
-// Badge pop-ups for a signed-in kid: listens on /ws/kid/ and celebrates each new badge.
+// Badge pop-ups for a signed-in kid: listens on /ws/kid/ and celebrates each new badge. The
+// socket sends each badge in the page's language; the pop-up's own words come from the page
+// (data-new-badge, data-my-badges, data-close).
 
 const CLOSE_FORBIDDEN = 4403;
 const SHOW_MS = 8000;
@@ -74,18 +76,18 @@ function show(badge) {
   popup.append(confetti());
   popup.append(badgeIcon(badge));
   const words = element("div", "g-popup-words");
-  words.append(element("span", "g-popup-kicker", "New badge!"));
+  words.append(element("span", "g-popup-kicker", root.dataset.newBadge));
   words.append(element("strong", "g-popup-name", badge.name));
   words.append(element("span", "g-popup-description", badge.description));
   if (root.dataset.profileUrl) {
-    const link = element("a", "g-popup-link", "My badges ➜");
+    const link = element("a", "g-popup-link", root.dataset.myBadges);
     link.href = root.dataset.profileUrl;
     words.append(link);
   }
   popup.append(words);
   const close = element("button", "g-popup-close", "✖");
   close.type = "button";
-  close.setAttribute("aria-label", "close");
+  close.setAttribute("aria-label", root.dataset.close);
   popup.append(close);
   let timer = null;
   const dismiss = () => {

@@ -1,5 +1,6 @@
 // The teacher's review queue without page reloads: each approve, feature, hide or send-back is
-// sent in the background and its row changes in place, so the page stays where it is.
+// sent in the background and its row changes in place, so the page stays where it is. Its words
+// come translated from the page (data-failed, data-offline).
 
 for (const form of document.querySelectorAll("form.g-review")) {
   const said = form.querySelector(".g-review-said");
@@ -18,7 +19,7 @@ for (const form of document.querySelectorAll("form.g-review")) {
         credentials: "same-origin",
       });
       const reply = await response.json();
-      said.textContent = reply.message || "Something went wrong. Try again.";
+      said.textContent = reply.message || said.dataset.failed;
       if (reply.ok) {
         const row = form.closest(".g-review-row") || form;
         row.dataset.status = reply.status;
@@ -26,7 +27,7 @@ for (const form of document.querySelectorAll("form.g-review")) {
         form.querySelector("details")?.removeAttribute("open");
       }
     } catch {
-      said.textContent = "No connection. Try again in a moment.";
+      said.textContent = said.dataset.offline;
     } finally {
       buttons.forEach((button) => { button.disabled = false; });
     }
