@@ -1,15 +1,15 @@
 """The picture kinds in the page's language (the database and URLs keep the English ids); the
 same "category" entries as drawapp's buttons, so a kind has one name everywhere."""
 from django.utils.functional import lazy
-from django.utils.translation import pgettext, pgettext_noop
+from django.utils.translation import pgettext_lazy
 
 CATEGORY_NAMES = {
-    "panda": pgettext_noop("category", "panda"),
-    "car": pgettext_noop("category", "car"),
-    "shoe": pgettext_noop("category", "shoe"),
-    "gemstone": pgettext_noop("category", "gemstone"),
-    "space": pgettext_noop("category", "space"),
-    "maplestory": pgettext_noop("category", "MapleStory"),
+    "panda": pgettext_lazy("category", "panda"),
+    "car": pgettext_lazy("category", "car"),
+    "shoe": pgettext_lazy("category", "shoe"),
+    "gemstone": pgettext_lazy("category", "gemstone"),
+    "space": pgettext_lazy("category", "space"),
+    "maplestory": pgettext_lazy("category", "MapleStory"),
 }
 
 
@@ -17,7 +17,7 @@ def category_name(category: str) -> str:
     """'panda' -> '판다' on a Korean page; a kind without a name here is shown as it is."""
     if category not in CATEGORY_NAMES:
         return category
-    return pgettext("category", CATEGORY_NAMES[category])
+    return str(CATEGORY_NAMES[category])
 
 
 category_name_lazy = lazy(category_name, str)  # for choices made when the module loads

@@ -73,5 +73,5 @@ def random_pin() -> tuple[str, ...]:
 
 def pin_pictures(picture_ids) -> list[dict]:
     """The pictures of a PIN for a template: [{"id", "emoji", "name"}, ...]."""
-    return [{"id": pid, "emoji": PICTURE_BY_ID[pid][0], "name": PICTURE_BY_ID[pid][1]}
+    return [{"id": pid, "emoji": PICTURE_BY_ID[pid][0], "name": str(PICTURE_BY_ID[pid][1])}
             for pid in picture_ids]
