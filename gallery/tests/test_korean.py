@@ -4,8 +4,11 @@ chose are theirs); in English the same pages still read as before; the language 
 switches a browser to Korean and back; badges pop up in the language of the kid's page."""
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +24,7 @@ from .conftest import KID_PIN, text
 NAMES = {"Maya", "Leo", "Aisha", "Sunflowers", "Bluebells", "Rivera"}
 WRONG_PIN = ["dog", "fish", "car"]
 NOTE = "배경도 그려 볼까요?"
+ROOT = Path(settings.BASE_DIR)
 PROMPT = "우리 학교를 그려요"
 
 
@@ -278,3 +282,21 @@ def test_the_kid_pin_still_signs_in_on_a_korean_page(cast):
         reverse("gallery:join-pin", args=[cast.classroom.join_code, cast.kid.pk]),
         {"pictures": list(KID_PIN)})
     assert response.status_code == 302 and response.url == reverse("gallery:mine")
+
+
+def test_no_other_catalog_says_the_gallerys_words_otherwise():
+    """Django reads the catalogs of apps listed earlier first (the admin's, drawapp's): a string
+    they translate too must come out as the gallery's catalog says (the admin's "Go" is 실행,
+    a command, not the child's 가기)."""
+    with (ROOT / "gallery/locale/ko/LC_MESSAGES/django.po").open("rb") as handle:
+        catalog = read_po(handle)
+    shadowed = {}
+    with translation.override("ko"):
+        for message in catalog:
+            if not message.id or isinstance(message.id, tuple):
+                continue
+            said = (translation.pgettext(message.context, message.id) if message.context
+                    else translation.gettext(message.id))
+            if said != message.string:
+                shadowed[message.id] = said
+    assert shadowed == {}
