@@ -1,5 +1,7 @@
 """Admin pages for every gallery model, with the columns, filters and search a site admin needs."""
 from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .actions import GalleryError, do_pick_winner, do_review_artwork
 from .models import (
@@ -14,6 +16,9 @@ from .models import (
     Star,
     Teacher,
 )
+
+# A review action's name in its summary ("Approve: 3 of 4 pictures.").
+REVIEW_ACTION_NAMES = {"approve": _("approve"), "feature": _("feature"), "hide": _("hide")}
 
 
 @admin.register(Teacher)
@@ -51,15 +56,15 @@ class ArtworkAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "featured", "reviewed_by", "reviewed_at", "created")
     actions = ["approve", "feature", "hide"]
 
-    @admin.action(description="Approve the selected pictures")
+    @admin.action(description=_("Approve the selected pictures"))
     def approve(self, request, queryset):
         self._review(request, queryset, "approve")
 
-    @admin.action(description="Feature the selected pictures")
+    @admin.action(description=_("Feature the selected pictures"))
     def feature(self, request, queryset):
         self._review(request, queryset, "feature")
 
-    @admin.action(description="Hide the selected pictures")
+    @admin.action(description=_("Hide the selected pictures"))
     def hide(self, request, queryset):
         self._review(request, queryset, "hide")
 
@@ -72,7 +77,8 @@ class ArtworkAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{artwork}: {error.message}", level=messages.WARNING)
             else:
                 done += 1
-        self.message_user(request, f"{action}: {done} of {queryset.count()} pictures.")
+        self.message_user(request, gettext("%(action)s: %(done)d of %(total)d pictures.") % {
+            "action": REVIEW_ACTION_NAMES[action], "done": done, "total": queryset.count()})
 
 
 @admin.register(Star)
@@ -122,7 +128,7 @@ class ChallengeEntryAdmin(admin.ModelAdmin):
     readonly_fields = ("is_winner",)
     actions = ["pick_as_winners"]
 
-    @admin.action(description="Pick the selected entries as winners")
+    @admin.action(description=_("Pick the selected entries as winners"))
     def pick_as_winners(self, request, queryset):
         for entry in queryset.select_related("artwork", "challenge__classroom"):
             try:
