@@ -121,7 +121,7 @@ class RosterForm(forms.Form):
     """Kids to add, one per line: a first name and an initial."""
 
     names = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "Maya K.\nLeo B.\nAisha R."}),
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": _("Maya K.\nLeo B.\nAisha R.")}),
         label=_("Names, one per line"),
         error_messages={"required": _("Write at least one name.")},
     )
