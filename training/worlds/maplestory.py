@@ -316,3 +316,7 @@ def _beanie(canvas: Canvas, rng, cx, hy, radius) -> None:
     canvas.fill(rounded_rect(cx - radius * 1.12, hy - radius * 0.6, cx + radius * 1.12,
                              hy - radius * 0.35, radius * 0.1), darker(wool, 0.15), shade=0.1,
                 edge=darker(wool, 0.5))
+
+VIEWS = ("stub",)
+ORIGINAL_VIEWS = ("stub",)
+VIEW_SHARES = {"stub": 1.0}
