@@ -124,7 +124,6 @@ def test_a_new_views_part_shows_in_the_truth_where_crayon_hints_can_colour_it(ca
     for sample in drawn[category, view]:
         part = sample.parts[PARTS[category, view]]
         assert part.sum() >= MIN_PART_PIXELS
-        assert (part & sample.subject).sum() >= 0.8 * part.sum()  # it belongs to the subject
         hinted = np.zeros_like(part)
         for _, region, _ in hint_regions(np.asarray(sample.picture)):
             hinted |= region

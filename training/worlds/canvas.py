@@ -14,7 +14,6 @@ from training.worlds.shapes import ellipse, polyline_length, resample, star
 SUPERSAMPLE = 4  # shape masks are drawn this much larger, then averaged down (anti-aliasing)
 OUTLINE_SPACING = 1.5  # px between outline points when testing what stays visible
 MIN_RUN_LENGTH = 4.0  # px; visible bits of an outline shorter than this are not drawn
-PART_CHANGE = 6.0  # a pixel belongs to a part when painting the part moved it this much
 
 
 @dataclass
@@ -61,7 +60,7 @@ class Canvas:
         self._outlines: list[_Outline] = []
         self._order = 0
         self._subject_from: int | None = None
-        self._parts: list[tuple[str, np.ndarray, int]] = []
+        self._parts: list[tuple[str, int, int]] = []  # name, first and last shape order
         self.view = ""
 
     def fill(self, points, colour: Colour, *, shade: float = 0.0, light=(-0.35, -0.45),
@@ -172,18 +171,18 @@ class Canvas:
 
     @contextmanager
     def part(self, name: str):
-        """Everything painted inside the block is the named part (a weapon, a pet): the
-        sample's parts[name] marks where that paint still shows (later shapes can cover it)."""
-        before = self.pixels.copy()
+        """Every shape painted inside the block is the named part (a weapon, a pet): the
+        sample's parts[name] marks where one of its opaque, unclipped shapes is still the top
+        layer (lines and clipped shapes leave no mark)."""
+        first = self._order + 1
         yield
-        changed = np.abs(self.pixels - before).max(axis=2) > PART_CHANGE
-        self._parts.append((name, changed, self._order))
+        self._parts.append((name, first, self._order))
 
     def part_masks(self) -> dict[str, np.ndarray]:
         depth = np.asarray(self._depth, dtype=np.int32)
         masks: dict[str, np.ndarray] = {}
-        for name, changed, last in self._parts:
-            shows = changed & (depth <= last)  # not under an opaque shape painted after it
+        for name, first, last in self._parts:
+            shows = (depth >= first) & (depth <= last)
             masks[name] = masks[name] | shows if name in masks else shows
         return masks
 

@@ -189,14 +189,14 @@ def _three_quarter(canvas: Canvas, rng, ground) -> None:
         centre = pane.mean(axis=0)
         glass = vary(rng, GLASS, 8)
         canvas.fill(pane + (centre - pane) * 0.12, lighter(glass, 0.25), to=darker(glass, 0.2),
-                    angle=60, edge=(60, 70, 90), edge_width=1.4, clip=face)
+                    angle=60, edge=(60, 70, 90), edge_width=1.4)  # inside the face: unclipped
     with canvas.part("lights"):
         head = place([(0.99, 0.3)])[0]
         size = length * 0.04
         for t in (0.8,):  # the far headlight; the near one comes with the side
             light = head + away * t
             canvas.fill(ellipse(*light, size * 0.75, size * 0.6), (255, 236, 140), shade=0.3,
-                        edge=(150, 120, 40), clip=face, detail=True)
+                        edge=(150, 120, 40), detail=True)
         grille = [head + away * 0.25, head + away * 0.58]
         canvas.fill(band(grille, size * 0.7), darker(colour, 0.6), edge=darker(colour, 0.75),
                     edge_width=1.2, clip=face, detail=True)
@@ -253,7 +253,7 @@ def _front(canvas: Canvas, rng, ground) -> None:
                 (cx + cabin_half - inset * 1.2, belt - inset * 0.4)]
         glass = vary(rng, GLASS, 8)
         screen = canvas.fill(smooth(pane, 2), lighter(glass, 0.25), to=darker(glass, 0.2),
-                             angle=60, edge=(60, 70, 90), edge_width=1.4, clip=body)
+                             angle=60, edge=(60, 70, 90), edge_width=1.4)
         canvas.line([(cx - roof_half * 0.4, belt - inset), (cx - roof_half * 0.1, top + inset * 2)],
                      (255, 255, 255), width * 0.05, opacity=0.45, clip=screen, sketch=False)
     for side in (-1, 1):  # wing mirrors
@@ -266,7 +266,7 @@ def _front(canvas: Canvas, rng, ground) -> None:
             x = cx + side * half * 0.68
             canvas.glow(x, level, width * 0.1, width * 0.07, (255, 250, 200), 0.4)
             canvas.fill(_headlight(lights, x, level, width, side), (255, 236, 140), shade=0.3,
-                        edge=(150, 120, 40), clip=body)
+                        edge=(150, 120, 40))
     _grille(canvas, grille, cx, level, width, colour, body)
     bumper = [(cx - half * 0.96, bottom - width * 0.04), (cx + half * 0.96, bottom - width * 0.04)]
     canvas.fill(band(bumper, width * 0.05), (190, 192, 198), edge=(90, 90, 95), edge_width=1.2,
