@@ -6,8 +6,11 @@ import json
 
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image
 
 from drawapp.protocol import Stroke, parse_client_message
+from training.datasets import read_manifest
 from training.edges.bridge import line_statistics
 from training.hints import hint_regions
 from training.worlds import (
@@ -22,6 +25,7 @@ from training.worlds import (
     sketch_of,
 )
 from training.worlds.base import pick_view
+from training.worlds.dataset import make_world_dataset
 
 from .test_worlds import share_of_ink_near_edges, strong_edges
 
@@ -139,3 +143,28 @@ def test_views_are_checked(category):
             paint(category, 0, ())
         with pytest.raises(ValueError):
             paint(category, 0, VIEWS[category][0])  # a bare name, not a tuple of views
+
+
+def test_a_world_dataset_can_paint_only_some_views(tmp_path):
+    folder = make_world_dataset("car", 3, "sides", seed_start=5, val_fraction=0.0,
+                                root=tmp_path, views=("side",))
+    manifest = read_manifest(folder)
+    assert manifest["settings"]["views"] == ["side"]
+    for pair in manifest["pairs"]:
+        seed = int(pair["id"].split("-")[1])
+        with Image.open(folder / pair["photo"]) as stored:
+            expected = paint("car", seed, ("side",)).picture
+            assert np.array_equal(np.asarray(stored), np.asarray(expected))
+    with pytest.raises(ValueError, match="views"):
+        make_world_dataset("car", 2, "tops", root=tmp_path, views=("top",))
+    assert not (tmp_path / "tops").exists()
+
+
+def test_make_world_dataset_command_takes_views(db, tmp_path, settings):
+    settings.TRAINING_DATA_DIR = tmp_path
+    call_command("make_world_dataset", "shoe", "--count", "1", "--name", "heels", "--views",
+                 "high_heel,slipper", "--val-fraction", "0", verbosity=0)
+    assert read_manifest(tmp_path / "heels")["settings"]["views"] == ["high_heel", "slipper"]
+    with pytest.raises(CommandError, match="views"):
+        call_command("make_world_dataset", "shoe", "--count", "1", "--name", "boots",
+                     "--views", "wellington", verbosity=0)

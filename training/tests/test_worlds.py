@@ -112,6 +112,8 @@ PAINT_TABLES = {  # world: (the drawn kinds, the table that gives each its colou
     "space": (set(space.SURFACES), space.PALETTES),
     "maplestory": ({"spiky", "bob", "long", "twintails", "bun"}, maplestory.HAIR),
     "maplestory outfits": ({"shirt", "dress", "robe"}, maplestory.CLOTHES),
+    "maplestory pets": ({"slime", "mushroom", "snail"}, maplestory.PETS),
+    "car fronts": (set(car.BODIES), car.FRONTS),  # a face of its own for each kind's paint
 }
 
 

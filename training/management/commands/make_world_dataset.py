@@ -30,9 +30,10 @@ class Command(BaseCommand):
                                  "own pair (default %(default)s)")
         parser.add_argument("--views",
                             help="comma-separated views to paint, of those the world has "
-                                 "(default all; the starter models were trained on the first: "
-                                 "panda portrait, car side, shoe sneaker_or_boot, maplestory "
-                                 "adventurer)")
+                                 "(default all: panda portrait,whole_body; car side,front,"
+                                 "three_quarter; shoe sneaker_or_boot,sandal,high_heel,slipper; "
+                                 "maplestory adventurer,armed,pet); the first starter models "
+                                 "saw only the first of each")
         parser.add_argument("--overwrite", action="store_true",
                             help="replace an existing dataset of the same name")
 
