@@ -20,8 +20,9 @@ RESCORE_DRAWINGS = 10
 RESCORE_SEED_START = 910_000
 REGISTRY = Registry(SHIPPED, "cpu")
 # The shipped models were trained before their worlds had other views (a whole-body panda, a
-# car from the front, ...) and never saw those: they are scored on the views they learned.
-# Retrained models drop this (None: every view) once their cards say they saw all views.
+# car from the front, ...) and never saw those: scored on every view, panda's and shoe's miss
+# the quality goal (0.65 and 0.73 when measured), so they are scored on the views they learned.
+# Models retrained on every view drop this (an empty dict: every view).
 TRAINED_VIEWS = ORIGINAL_VIEWS
 
 pytestmark = pytest.mark.parametrize("category", CATEGORIES)
