@@ -321,3 +321,26 @@ def test_the_keep_buttons_on_the_drawing_page_show_no_english_in_korean(cast, de
     assert english_words(keep) + english_words(" ".join(SCRIPT_WORDS.findall(keep))) == []
     popups = html[html.index('<div class="g-popups"'):]
     assert english_words(" ".join(SCRIPT_WORDS.findall(popups[:popups.index(">")]))) == []
+
+
+TEMPLATES = ROOT / "gallery/templates"
+# What is left of a template once everything Django fills in or translates is taken out.
+FILLED_IN = [
+    re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S),
+    re.compile(r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}", re.S),
+    re.compile(r"{%\s*block\s+\w*class\s*%}.*?{%\s*endblock\s*%}", re.S),  # CSS classes
+    re.compile(r"{%.*?%}", re.S),
+    re.compile(r"{{.*?}}", re.S),
+    re.compile(r"{#.*?#}", re.S),
+]
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")),
+                         ids=lambda path: str(path.relative_to(TEMPLATES)))
+def test_no_template_holds_words_outside_a_translation_tag(template):
+    """Any page, even one no test renders in every state, shows only translated words: the
+    template's own text (outside {% translate %} and {% blocktranslate %}) holds no English."""
+    source = template.read_text()
+    for pattern in FILLED_IN:
+        source = pattern.sub("", source)
+    assert english_words(source) == []
