@@ -2,6 +2,7 @@
 form errors, shows and speaks no English when the browser asks for Korean (names the people
 chose are theirs); in English the same pages still read as before; the language button
 switches a browser to Korean and back; badges pop up in the language of the kid's page."""
+import ast
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -344,3 +345,33 @@ def test_no_template_holds_words_outside_a_translation_tag(template):
     for pattern in FILLED_IN:
         source = pattern.sub("", source)
     assert english_words(source) == []
+
+
+# Calls whose text reaches a person: the gallery's errors, form errors, messages, refusals.
+SAYING_CALLS = {"GalleryError", "NotAllowed", "Conflict", "ValidationError", "KidNameError",
+                "PinError", "Http404", "refuse", "success", "warning", "info", "error",
+                "add_error", "message_user"}
+
+
+def said_untranslated(path: Path) -> list[str]:
+    """English sentences (plain or in f-strings) handed straight to a call that shows them."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name not in SAYING_CALLS:
+            continue
+        for argument in [*node.args, *(keyword.value for keyword in node.keywords)]:
+            parts = argument.values if isinstance(argument, ast.JoinedStr) else [argument]
+            words = " ".join(part.value for part in parts if isinstance(part, ast.Constant)
+                             and isinstance(part.value, str) and " " in part.value)
+            if english_words(words):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_message_in_the_gallerys_python_is_left_untranslated():
+    sources = [path for path in (ROOT / "gallery").rglob("*.py")
+               if "tests" not in path.parts and "migrations" not in path.parts]
+    assert [place for path in sources for place in said_untranslated(path)] == []
