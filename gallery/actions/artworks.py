@@ -86,6 +86,10 @@ def do_keep_artwork(kid: KidProfile, drawing, title: str = "", as_new: bool = Fa
         raise GalleryError("empty", "Draw something first!")
     existing = Artwork.objects.filter(drawing=drawing, drawing_revision=drawing.revision).first()
     if existing is not None:
+        title = clean_title(title)
+        if title and title != existing.title:  # named after keeping: the same picture, renamed
+            existing.title = title
+            existing.save(update_fields=["title"])
         return Kept(existing, "same")
     generation = Generation.objects.filter(drawing=drawing, revision=drawing.revision).first()
     picture_file = generation and Path(settings.MEDIA_ROOT) / generation.image
