@@ -215,18 +215,16 @@ def do_review_artwork(artwork: Artwork, by_user, action: str, note: str = "") ->
     return artwork
 
 
-def do_approve_all_waiting(classroom, by_user, artwork_ids=None) -> int:
+def do_approve_all_waiting(classroom, by_user, artwork_ids=None) -> list[Artwork]:
     """Approve every picture waiting in the class, or only those among `artwork_ids` (the ones
     the teacher's page showed, so a picture kept meanwhile is not approved unseen); each goes
-    through do_review_artwork, so each fires what an approval fires. Returns how many."""
+    through do_review_artwork, so each fires what an approval fires. Returns those approved."""
     require_teacher_of(classroom, by_user)
     waiting = classroom.artworks.filter(status=Artwork.Status.PENDING)
     if artwork_ids is not None:
         waiting = waiting.filter(pk__in=list(artwork_ids))
     waiting = list(waiting)
-    for artwork in waiting:
-        do_review_artwork(artwork, by_user, "approve")
-    return len(waiting)
+    return [do_review_artwork(artwork, by_user, "approve") for artwork in waiting]
 
 
 def do_star(kid: KidProfile, artwork: Artwork) -> Star:
