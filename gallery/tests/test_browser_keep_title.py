@@ -14,6 +14,15 @@ pytestmark = [*BROWSER_TEST_MARKS]
 NO_SIDEWAYS_SCROLL = ("return innerWidth === arguments[0]"
                       " && document.documentElement.scrollWidth <= innerWidth")
 # The title buttons shown, each with its box: every one a touch target and inside the window.
+# The drawing page's side column (Save, Keep, titles): inside the screen, scrolling what it
+# cannot show rather than cutting it off.
+SIDE_COLUMN = """
+const side = document.querySelector('.picture-side');
+const box = side.getBoundingClientRect();
+return {inside: box.top >= 0 && box.bottom <= innerHeight && box.right <= innerWidth,
+        scrolls: getComputedStyle(side).overflowY === 'auto',
+        taller: side.scrollHeight > side.clientHeight};
+"""
 TITLE_BUTTONS = """
 return [...document.querySelectorAll('.g-title-choice')].filter((b) => b.offsetParent)
   .map((b) => { const r = b.getBoundingClientRect();
@@ -41,6 +50,10 @@ def test_a_title_button_fills_the_title_and_keeping_saves_it_without_sideways_sc
     assert all(b["width"] >= 44 and b["height"] >= 44 for b in buttons)
     assert all(b["left"] >= 0 and b["right"] <= size["width"] for b in buttons)
     assert page.on_screen(page.find("keep"))
+    side = browser.execute_script(SIDE_COLUMN)
+    assert side["inside"] and side["scrolls"]
+    if size is PHONE:
+        assert side["taller"]  # the phone's column does scroll: the titles are under Keep
 
     page.draw_with_mouse(line((0.2, 0.5), (0.8, 0.5)))
     page.wait_for_picture_of(1)
