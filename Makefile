@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := drawapp.settings
 
-.PHONY: run test bench quality soak lint setup migrate clean
+.PHONY: run test bench quality soak lint setup migrate messages clean
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,6 +27,12 @@ run: migrate
 test: setup
 	# Connections close after each use, so no test thread keeps the test database open.
 	DJANGO_DEBUG=1 DB_CONN_MAX_AGE=0 $(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Korean catalogs: pull new strings into each locale/ko .po (translate them there), then compile
+# the .mo files the app reads (both are committed; needs GNU gettext, which Debian's gettext has).
+messages: setup
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale ko --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --locale ko --ignore '.venv/*'
 
 bench: migrate
 	DJANGO_DEBUG=1 $(PY) -m bench

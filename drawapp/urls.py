@@ -24,6 +24,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("offline/", views.offline, name="offline"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language button
     path("", include("gallery.urls")),
     path("draw/", include(drawing_patterns)),
     path("admin/login/", answers_429_when_throttled(admin.site.login)),  # before admin.site.urls
