@@ -69,8 +69,9 @@ def do_add_artwork(
 
 @dataclass(frozen=True)
 class Kept:
-    """What keeping did: made a "new" artwork, "updated" the drawing's artwork, or nothing as
-    this very revision was kept already ("same")."""
+    """What keeping did: made a "new" artwork, "updated" the drawing's artwork, gave the kept
+    picture of this very revision a new title ("renamed"), or nothing as it was kept already
+    ("same")."""
 
     artwork: Artwork
     outcome: str
@@ -87,9 +88,10 @@ def do_keep_artwork(kid: KidProfile, drawing, title: str = "", as_new: bool = Fa
     existing = Artwork.objects.filter(drawing=drawing, drawing_revision=drawing.revision).first()
     if existing is not None:
         title = clean_title(title)
-        if title and title != existing.title:  # named after keeping: the same picture, renamed
+        if title and title != existing.title:  # named after keeping: the same picture
             existing.title = title
             existing.save(update_fields=["title"])
+            return Kept(existing, "renamed")
         return Kept(existing, "same")
     generation = Generation.objects.filter(drawing=drawing, revision=drawing.revision).first()
     picture_file = generation and Path(settings.MEDIA_ROOT) / generation.image
