@@ -6,6 +6,8 @@ from django.utils.translation import gettext
 from ..access import kid_of, teacher_of
 from ..category_names import category_name
 from ..icons import icon_name, icon_svg
+from ..models import TITLE_MAX
+from ..titles import titles_by_category
 
 register = template.Library()
 
@@ -49,3 +51,12 @@ def prompt_text(challenge) -> str:
 def category_text(category: str) -> str:
     """A picture kind in the page's language: 'panda' -> '판다'."""
     return category_name(category)
+@register.simple_tag
+def keep_titles(category: str):
+    """The title buttons of the keep form, grouped by category (gallery/titles.py)."""
+    return titles_by_category(category)
+
+
+@register.simple_tag
+def title_max() -> int:
+    return TITLE_MAX

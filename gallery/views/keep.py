@@ -42,6 +42,8 @@ def keep(request, drawing_id):
     message = str(KEPT_MESSAGES.get((kept.outcome, artwork.status),
                                     _("You kept this one!") if kept.outcome == "same"
                                     else _("Kept!")))
+    if kept.outcome == "renamed":
+        message = _("Named! “%(title)s”") % {"title": artwork.title}
     if wants_json(request):
         return JsonResponse({
             "ok": True, "created": kept.outcome == "new", "outcome": kept.outcome,

@@ -276,9 +276,12 @@ def approve_all(request, classroom_id):
     classroom = _own_classroom(request, classroom_id)
     shown = [int(value) for value in request.POST.getlist("artwork") if value.isdecimal()]
     approved = do_approve_all_waiting(classroom, request.user, shown)
-    messages.success(request, ngettext("Approved %(count)d picture.",
-                                       "Approved %(count)d pictures.", approved)
-                     % {"count": approved})
+    said = ngettext("Approved %(count)d picture.", "Approved %(count)d pictures.",
+                    len(approved)) % {"count": len(approved)}
+    if wants_json(request):  # the queue page moves the cards in place (review.js)
+        return JsonResponse({"ok": True, "message": said,
+                             "approved": [artwork.pk for artwork in approved]})
+    messages.success(request, said)
     return redirect("gallery:teacher-queue", classroom_id=classroom.pk)
 
 
