@@ -3,9 +3,9 @@ keeps the bar in one row on a phone, and switches the pages to Korean and back."
 from selenium.webdriver.common.by import By
 
 from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, sign_in
-from gallery.actions import do_add_kids, do_create_classroom
+from gallery.actions import do_add_artwork, do_add_kids, do_create_classroom
 
-from .conftest import make_teacher
+from .conftest import STROKES, make_teacher, tiny_png
 
 pytestmark = [*BROWSER_TEST_MARKS]
 
@@ -91,3 +91,21 @@ def test_a_teachers_bar_keeps_one_row_on_a_phone_in_korean(
     browser.get(base_url + f"/teacher/classes/{classroom.pk}/")
     assert language(browser) == "ko"
     assert bar_problems(browser, page) == []
+
+
+def test_a_badge_pops_up_in_korean_on_a_korean_page(
+    studio_url, browser, screen, django_user_model, default_badges
+):
+    base_url, server_log = studio_url
+    screen(TABLET)
+    page = Page(browser, server_log)
+    _, _, kid = a_kid(django_user_model)
+    do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(mode="L"), picture_png=tiny_png(),
+                   category="panda")  # earns "First picture"
+    sign_in(browser, base_url, kid.user)
+    browser.add_cookie({"name": "django_language", "value": "ko", "path": "/"})
+    browser.get(base_url + "/gallery/mine/")
+    popup = page.find("badge-popup")
+    page.wait_until(popup.is_displayed, "the badge pop-up")
+    said = popup.get_attribute("textContent")
+    assert "새 배지!" in said and "첫 그림" in said and "First" not in said
