@@ -6,6 +6,7 @@ from django.db import models
 
 from inference.categories import CATEGORIES, DEFAULT_CATEGORY
 
+from .labels import CATEGORY_NAMES
 from .pictures.models import Generation  # noqa: F401  (registered with the drawapp app here)
 
 CLEAR_MARK = {"tool": "clear"}
@@ -35,6 +36,11 @@ class Drawing(models.Model):
 
     def __str__(self):
         return f"{self.category} drawing {self.id} r{self.revision}"
+
+    @property
+    def category_name(self) -> str:
+        """The category as the child reads it, in the page's language."""
+        return CATEGORY_NAMES.get(self.category, self.category)
 
     def visible_strokes(self) -> list[dict]:
         """The strokes on the canvas now: everything after the last clear mark."""
