@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from inference.categories import CATEGORIES
-from inference.palette import PALETTE
 
 # A category's name on its button, and what several of it are called in a sentence.
 CATEGORY_NAMES = {
