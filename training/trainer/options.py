@@ -10,6 +10,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import get_args
 
+from django.utils.translation import gettext_noop as N_
+
 from inference.networks import ARCHITECTURES, GENERATOR_PRESETS, size_multiple
 from inference.rasterize import HINTED_CHANNELS, SKETCH_CHANNELS
 from training.losses import GAN_MODES
@@ -43,54 +45,67 @@ class TrainConfig:
     category: str = field(metadata={"subject": True})
     dataset: str = field(metadata={"subject": True})  # a name under TRAINING_DATA_DIR, or a folder
     generator: str = option(
-        "resnet9", "generator preset; resnet9 is the full-size pix2pix generator, small runs in "
-        "real time on a CPU", choices=tuple(GENERATOR_PRESETS), form=MAIN)
+        "resnet9", N_("generator preset; resnet9 is the full-size pix2pix generator, small runs "
+                      "in real time on a CPU"), choices=tuple(GENERATOR_PRESETS), form=MAIN,
+        label=N_("Generator"))
     architecture: str | None = option(
         None, "build this architecture from --generator-args instead of a preset",
         choices=ARCHITECTURES)
     generator_args: dict = option(
-        {}, 'JSON build arguments overriding the preset\'s, e.g. {"ngf": 32, "n_blocks": 6}',
-        form=ADVANCED, label="Generator arguments")
-    steps: int | None = option(None, "training steps (batches); give steps or epochs", low=1,
-                               form=MAIN, group="length")
-    epochs: int | None = option(
-        None, f"passes over the training pairs ({DEFAULT_EPOCHS} when neither is given)", low=1,
-        form=MAIN, group="length")
-    batch_size: int = option(1, "pairs per step", low=1, high=256, form=MAIN)
-    image_size: int = option(256, "training crop size", low=16, high=1024, form=ADVANCED)
+        {}, N_('JSON build arguments overriding the preset\'s, e.g. {"ngf": 32, "n_blocks": 6}'),
+        form=ADVANCED, label=N_("Generator arguments"))
+    steps: int | None = option(None, N_("training steps (batches); give steps or epochs"), low=1,
+                               form=MAIN, group="length", label=N_("Steps"))
+    epochs: int | None = option(  # a literal 200 (DEFAULT_EPOCHS), so the catalog can hold it
+        None, N_("passes over the training pairs (200 when neither is given)"), low=1,
+        form=MAIN, group="length", label=N_("Epochs"))
+    batch_size: int = option(1, N_("pairs per step"), low=1, high=256, form=MAIN,
+                             label=N_("Batch size"))
+    image_size: int = option(256, N_("training crop size"), low=16, high=1024, form=ADVANCED,
+                             label=N_("Image size"))
     lr: float = option(2e-4, "Adam learning rate", low=0.0, open_low=True, high=1.0)
     beta1: float = option(0.5, "Adam beta1", low=0.0, high=1.0, open_high=True)
     beta2: float = option(0.999, "Adam beta2", low=0.0, high=1.0, open_high=True)
-    lambda_l1: float = option(10.0, "weight of the L1 term against the GAN loss", low=0.0,
-                              form=MAIN, label="Lambda L1")
-    gan_mode: str = option("lsgan", "GAN loss", choices=GAN_MODES, form=MAIN, label="GAN mode")
+    lambda_l1: float = option(10.0, N_("weight of the L1 term against the GAN loss"), low=0.0,
+                              form=MAIN, label=N_("Lambda L1"))
+    gan_mode: str = option("lsgan", N_("GAN loss"), choices=GAN_MODES, form=MAIN,
+                           label=N_("GAN mode"))
     lambda_gp: float = option(10.0, "gradient penalty weight for wgangp", low=0.0)
-    ndf: int = option(64, "discriminator filters in its first layer", low=1, high=512,
-                      form=ADVANCED, label="Discriminator filters")
-    n_layers: int = option(3, "discriminator depth: 0 pixel, 1 16x16, 3 70x70, 5 286x286",
-                           low=0, high=6, form=ADVANCED, label="Discriminator layers")
-    jitter: bool = option(True, "resize to 286 and crop back to 256 at random (scaled with the "
-                          "image size)", form=MAIN)
-    mirror: bool = option(True, "flip left-right at random", form=MAIN)
-    stroke_width: bool = option(True, "vary the sketch's line width", form=MAIN)
-    wobble: bool = option(True, "wobble the sketch's lines like a hand", form=MAIN)
-    gaps: bool = option(True, "leave small gaps in the sketch's lines", form=MAIN)
-    doodles: bool = option(True, "add a child's doodles to some sketches: a sun, clouds, hearts, "
-                           "letters, speed lines, shading scribbled inside shapes", form=MAIN)
-    retrace: bool = option(True, "trace some sketches' lines twice, a little apart", form=MAIN)
-    plain_outlines: bool = option(True, "drop the inner detail of some sketches: the main "
-                                  "outlines only", form=MAIN)
-    bridge: bool = option(True, "redraw HED and Canny sketches as a child would, a new hand "
-                          "each time (datasets built before build_dataset's bridge)", form=MAIN)
-    hints: bool = option(False, "colour hints: the generator also takes crayon colours sampled "
-                         "from the picture (5 input channels; served from coloured strokes)",
-                         form=MAIN, label="Colour hints")
-    seed: int = option(0, "seed of every random choice (a CPU run is deterministic)", low=0,
-                       form=ADVANCED)
+    ndf: int = option(64, N_("discriminator filters in its first layer"), low=1, high=512,
+                      form=ADVANCED, label=N_("Discriminator filters"))
+    n_layers: int = option(3, N_("discriminator depth: 0 pixel, 1 16x16, 3 70x70, 5 286x286"),
+                           low=0, high=6, form=ADVANCED, label=N_("Discriminator layers"))
+    jitter: bool = option(True, N_("resize to 286 and crop back to 256 at random (scaled with "
+                                   "the image size)"), form=MAIN, label=N_("Jitter"))
+    mirror: bool = option(True, N_("flip left-right at random"), form=MAIN, label=N_("Mirror"))
+    stroke_width: bool = option(True, N_("vary the sketch's line width"), form=MAIN,
+                                label=N_("Stroke width"))
+    wobble: bool = option(True, N_("wobble the sketch's lines like a hand"), form=MAIN,
+                          label=N_("Wobble"))
+    gaps: bool = option(True, N_("leave small gaps in the sketch's lines"), form=MAIN,
+                        label=N_("Gaps"))
+    doodles: bool = option(True, N_("add a child's doodles to some sketches: a sun, clouds, "
+                                    "hearts, letters, speed lines, shading scribbled inside "
+                                    "shapes"), form=MAIN, label=N_("Doodles"))
+    retrace: bool = option(True, N_("trace some sketches' lines twice, a little apart"),
+                           form=MAIN, label=N_("Retrace"))
+    plain_outlines: bool = option(True, N_("drop the inner detail of some sketches: the main "
+                                           "outlines only"), form=MAIN,
+                                  label=N_("Plain outlines"))
+    bridge: bool = option(True, N_("redraw HED and Canny sketches as a child would, a new hand "
+                                   "each time (datasets built before build_dataset's bridge)"),
+                          form=MAIN, label=N_("Bridge"))
+    hints: bool = option(False, N_("colour hints: the generator also takes crayon colours "
+                                   "sampled from the picture (5 input channels; served from "
+                                   "coloured strokes)"),
+                         form=MAIN, label=N_("Colour hints"))
+    seed: int = option(0, N_("seed of every random choice (a CPU run is deterministic)"), low=0,
+                       form=ADVANCED, label=N_("Seed"))
     device: str = option("auto", "auto, cpu, cuda or cuda:N (auto: CUDA when there is one)")
     sample_every: int | None = option(
         None, "steps between sample grids (default: once per epoch, at most 50 grids)", low=1)
-    checkpoint_every: int = option(500, "steps between checkpoints", low=1, form=ADVANCED)
+    checkpoint_every: int = option(500, N_("steps between checkpoints"), low=1, form=ADVANCED,
+                                   label=N_("Checkpoint every"))
     num_workers: int = option(0, "data loader worker processes", low=0)
     version: str | None = option(None, "registry version of the exported model (default: the "
                                  "run id)")
