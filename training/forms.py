@@ -46,7 +46,8 @@ class DatasetForm(forms.ModelForm):
         help_text=gettext_lazy("A folder inside the sources folder on the server "
                                "(TRAINING_SOURCES_DIR)."),
     )
-    build_now = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Build it right away"))
+    build_now = forms.BooleanField(required=False, initial=True,
+                                   label=gettext_lazy("Build it right away"))
 
     class Meta:
         model = TrainingDataset
