@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from inference.categories import CATEGORIES, DEFAULT_CATEGORY
 
@@ -33,6 +34,8 @@ class Drawing(models.Model):
 
     class Meta:
         ordering = ["-updated"]
+        verbose_name = _("drawing")
+        verbose_name_plural = _("drawings")
 
     def __str__(self):
         return f"{self.category} drawing {self.id} r{self.revision}"
