@@ -1,5 +1,7 @@
 """Every page of the drawing room and the retraining admin, asked for in Korean, speaks only
 Korean: no English word is shown or read aloud (drawapp.untranslated), names aside."""
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from django.views.defaults import permission_denied, server_error
 from drawapp.models import Drawing
 from drawapp.untranslated import english_words
 from inference.categories import CATEGORIES
-from inference.networks import GENERATOR_PRESETS
+from inference.networks import ARCHITECTURES, GENERATOR_PRESETS
 from training.edges import EDGE_METHODS
 from training.losses import GAN_MODES
 from training.models import ModelVersion, TrainingDataset, TrainingRun
@@ -22,9 +24,12 @@ KOREAN = {"HTTP_ACCEPT_LANGUAGE": "ko"}
 # Names every page may show as they are: the studio's brand words and the categories' model ids
 # the admin lists (panda, shoe...) are names, not sentences.
 # "Search" is the alt text of Django's own search icon, which Django does not translate.
-ADMIN_NAMES = {"Django", *CATEGORIES, *EDGE_METHODS, *GENERATOR_PRESETS, *GAN_MODES, "zip",
-               "Search"}
-COMMANDS = ("make_world_dataset", "build_dataset")
+ADMIN_NAMES = {"Django", *CATEGORIES, *EDGE_METHODS, *ARCHITECTURES, *GENERATOR_PRESETS,
+               *GAN_MODES, "zip", "jpg", "png", "webp", "CPU", "GAN", "JSON", "Search"}
+# Names of commands, settings and the paper an admin types or looks up as they are.
+IDENTIFIERS = ("make_world_dataset", "build_dataset", "TRAINING_SOURCES_DIR", "pix2pix")
+# A generator's build arguments, as a preset's label and the form's example show them.
+BUILD_ARGUMENTS = re.compile(r"\{[^{}]*\}")
 
 
 def assert_korean(page: str, where: str, allowed=frozenset()):
@@ -92,10 +97,10 @@ def retraining_rows(korean_admin):
         name="pandas1", category="panda", source_kind=TrainingDataset.SourceKind.FOLDER,
         source_path="/srv/photos", status=TrainingDataset.Status.READY, train_pairs=8,
         val_pairs=2, edge_method="canny", files_done=10, files_total=10)
-    active = ModelVersion.objects.create(category="panda", version="v1", weights_path="/none",
+    active = ModelVersion.objects.create(category="panda", version="v1", weights_path="/srv/v1",
                                          status=ModelVersion.Status.ACTIVE)
     candidate = ModelVersion.objects.create(category="panda", version="v2",
-                                            weights_path="/none", replaced=active)
+                                            weights_path="/srv/v2", replaced=active)
     run = TrainingRun.objects.create(run_id="r2", category="panda", dataset=dataset,
                                      config={}, status=TrainingRun.Status.FAILED, step=3,
                                      total_steps=10, error="", model_version=candidate)
@@ -119,6 +124,7 @@ def test_the_retraining_admin_speaks_korean(korean_admin, retraining_rows):
     data = {"pandas", "srv", "photos", "r", "v"}
     for url in urls:
         page = korean_page(korean_admin, url)
-        for command in COMMANDS:  # a dataset's source kind names the command that made it
-            page = page.replace(command, "")
+        for identifier in IDENTIFIERS:
+            page = page.replace(identifier, "")
+        page = BUILD_ARGUMENTS.sub("", page)
         assert_korean(page, url, allowed=ADMIN_NAMES | data)
