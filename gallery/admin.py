@@ -2,6 +2,7 @@
 from django.contrib import admin, messages
 
 from .actions import GalleryError, do_pick_winner, do_review_artwork
+from .forms import KidProfileAdminForm
 from .models import (
     Artwork,
     AwardedBadge,
@@ -33,6 +34,7 @@ class ClassroomAdmin(admin.ModelAdmin):
 
 @admin.register(KidProfile)
 class KidProfileAdmin(admin.ModelAdmin):
+    form = KidProfileAdminForm
     list_display = ("display_name", "classroom", "level", "xp", "streak", "best_streak",
                     "last_drawn_date", "locked_until", "pin_lockouts")
     list_filter = ("classroom", "level")

@@ -4,6 +4,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inference.categories import CATEGORIES
 
@@ -16,6 +17,7 @@ from .models import (
     TITLE_MAX,
     Artwork,
     Classroom,
+    KidProfile,
 )
 from .names import KidNameError, parse_kid_name
 from .pins import PIN_IDS, PIN_LENGTH, PinError, canonical_pin
@@ -222,3 +224,36 @@ class EnterChallengeForm(forms.Form):
         if challenge is not None and challenge.category:
             artworks = artworks.filter(category=challenge.category)
         self.fields["artwork"].queryset = artworks
+
+
+class KidProfileAdminForm(forms.ModelForm):
+    """The admin's kid form: the same names the roster takes, a one-word name ("Maya") with no
+    initial included."""
+
+    class Meta:
+        model = KidProfile
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "last_initial" in self.fields:
+            self.fields["last_initial"].required = False
+            self.fields["last_initial"].help_text = _(
+                "One letter, or empty for a one-word name.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "first_name" in cleaned:
+            typed = f"{cleaned['first_name']} {cleaned.get('last_initial') or ''}"
+            try:
+                cleaned["first_name"], cleaned["last_initial"] = parse_kid_name(typed)
+            except KidNameError as error:
+                self.add_error("first_name", str(error))
+                return cleaned
+            # Checked here: with an empty initial the model's own check of the name skips it.
+            namesakes = KidProfile.objects.filter(
+                classroom=cleaned.get("classroom"), first_name__iexact=cleaned["first_name"],
+                last_initial__iexact=cleaned["last_initial"]).exclude(pk=self.instance.pk)
+            if cleaned.get("classroom") and namesakes.exists():
+                self.add_error("first_name", _("A kid of that name is already in this class."))
+        return cleaned

@@ -69,8 +69,9 @@ def do_add_artwork(
 
 @dataclass(frozen=True)
 class Kept:
-    """What keeping did: made a "new" artwork, "updated" the drawing's artwork, or nothing as
-    this very revision was kept already ("same")."""
+    """What keeping did: made a "new" artwork, "updated" the drawing's artwork, gave the kept
+    picture of this very revision a new title ("renamed"), or nothing as it was kept already
+    ("same")."""
 
     artwork: Artwork
     outcome: str
@@ -86,6 +87,11 @@ def do_keep_artwork(kid: KidProfile, drawing, title: str = "", as_new: bool = Fa
         raise GalleryError("empty", "Draw something first!")
     existing = Artwork.objects.filter(drawing=drawing, drawing_revision=drawing.revision).first()
     if existing is not None:
+        title = clean_title(title)
+        if title and title != existing.title:  # named after keeping: the same picture
+            existing.title = title
+            existing.save(update_fields=["title"])
+            return Kept(existing, "renamed")
         return Kept(existing, "same")
     generation = Generation.objects.filter(drawing=drawing, revision=drawing.revision).first()
     picture_file = generation and Path(settings.MEDIA_ROOT) / generation.image
@@ -211,18 +217,16 @@ def do_review_artwork(artwork: Artwork, by_user, action: str, note: str = "") ->
     return artwork
 
 
-def do_approve_all_waiting(classroom, by_user, artwork_ids=None) -> int:
+def do_approve_all_waiting(classroom, by_user, artwork_ids=None) -> list[Artwork]:
     """Approve every picture waiting in the class, or only those among `artwork_ids` (the ones
     the teacher's page showed, so a picture kept meanwhile is not approved unseen); each goes
-    through do_review_artwork, so each fires what an approval fires. Returns how many."""
+    through do_review_artwork, so each fires what an approval fires. Returns those approved."""
     require_teacher_of(classroom, by_user)
     waiting = classroom.artworks.filter(status=Artwork.Status.PENDING)
     if artwork_ids is not None:
         waiting = waiting.filter(pk__in=list(artwork_ids))
     waiting = list(waiting)
-    for artwork in waiting:
-        do_review_artwork(artwork, by_user, "approve")
-    return len(waiting)
+    return [do_review_artwork(artwork, by_user, "approve") for artwork in waiting]
 
 
 def do_star(kid: KidProfile, artwork: Artwork) -> Star:

@@ -89,8 +89,8 @@ def do_add_kids(classroom: Classroom, by_user, names: list[tuple[str, str]]) -> 
                 raise GalleryError("bad_name", str(error)) from None
             key = (first_name.casefold(), last_initial.casefold())
             if key in taken:
-                raise Conflict("name_taken",
-                               f"{first_name} {last_initial}. is already in this class.")
+                name = f"{first_name} {last_initial}." if last_initial else first_name
+                raise Conflict("name_taken", f"{name} is already in this class.")
             taken.add(key)
             pictures = random_pin()
             kid = KidProfile.objects.create(

@@ -3,6 +3,8 @@ from django import template
 
 from ..access import kid_of, teacher_of
 from ..icons import icon_name, icon_svg
+from ..models import TITLE_MAX
+from ..titles import titles_by_category
 
 register = template.Library()
 
@@ -33,3 +35,14 @@ def emoji_icon(emoji: str, css_class: str = "icon"):
     emoji itself where the studio draws none."""
     name = icon_name(emoji)
     return icon_svg(name, css_class) if name else emoji
+
+
+@register.simple_tag
+def keep_titles(category: str):
+    """The title buttons of the keep form, grouped by category (gallery/titles.py)."""
+    return titles_by_category(category)
+
+
+@register.simple_tag
+def title_max() -> int:
+    return TITLE_MAX

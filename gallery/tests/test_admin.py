@@ -73,3 +73,45 @@ def test_an_admin_action_that_may_not_happen_is_a_message_not_a_500(cast, client
         assert f"{action.capitalize()}: 0 of 1 pictures." in page
     artwork.refresh_from_db()
     assert artwork.status == Artwork.Status.PENDING and not artwork.featured
+
+
+def admin_form_data(kid, admin_user) -> dict:
+    """What the admin's change form for this kid posts when nothing is changed."""
+    from django.test import RequestFactory
+
+    from gallery.models import KidProfile
+
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    form = admin.site._registry[KidProfile].get_form(request, kid)(instance=kid)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None:
+            data[name] = "on" if value is True else ("" if value is False else value)
+    return data
+
+
+def test_the_admin_saves_a_one_word_name_with_no_initial(cast, admin_client, admin_user):
+    """Kids are added with one-word names ("Maya"); the admin's kid form takes them too, where
+    it used to insist on a last initial."""
+    kid = cast.classmate
+    data = {**admin_form_data(kid, admin_user), "first_name": "maya", "last_initial": ""}
+    response = admin_client.post(reverse("admin:gallery_kidprofile_change", args=[kid.pk]), data)
+    assert response.status_code == 302, text(response)[:2000]
+    kid.refresh_from_db()
+    assert (kid.first_name, kid.last_initial, kid.display_name) == ("Maya", "", "Maya")
+
+
+def test_the_admin_refuses_a_namesake_in_the_class_with_a_message_not_a_500(
+    cast, admin_client, admin_user
+):
+    from gallery.actions import do_add_kids
+
+    do_add_kids(cast.classroom, cast.teacher.user, [("Zoe", "")])
+    data = {**admin_form_data(cast.classmate, admin_user), "first_name": "Zoe",
+            "last_initial": ""}
+    response = admin_client.post(
+        reverse("admin:gallery_kidprofile_change", args=[cast.classmate.pk]), data)
+    assert response.status_code == 200
+    assert "A kid of that name is already in this class." in text(response)

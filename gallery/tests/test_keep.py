@@ -116,6 +116,36 @@ def test_keeping_the_same_revision_twice_gives_the_first_artwork(cast):
     assert Artwork.objects.count() == 1
 
 
+def test_keeping_the_same_revision_with_a_title_names_the_kept_picture(cast):
+    """A title picked after keeping (one tap on a title button) renames the picture; keeping
+    again with no title leaves the name alone."""
+    drawing = kids_drawing(cast.kid)
+    picture_for(drawing)
+    first = keep(cast.client("kid"), drawing, **JSON).json()
+    renamed = keep(cast.client("kid"), drawing, data={"title": "A red car"}, **JSON).json()
+    assert (renamed["outcome"], renamed["message"]) == ("renamed", "Named! “A red car”")
+    keep(cast.client("kid"), drawing, **JSON)
+    artwork = Artwork.objects.get()
+    assert (artwork.pk, artwork.title) == (first["artwork_id"], "A red car")
+
+
+def test_every_category_has_big_title_buttons_that_fit_a_title():
+    from gallery.models import TITLE_MAX
+    from gallery.titles import TITLES
+    from inference.categories import CATEGORIES
+
+    assert set(TITLES) == set(CATEGORIES)
+    assert all(len(str(title)) <= TITLE_MAX for titles in TITLES.values() for _, title in titles)
+
+
+def test_the_keep_form_offers_the_drawings_category_titles_and_a_typed_title(cast):
+    drawing = kids_drawing(cast.kid)
+    page = cast.client("kid").get(reverse("drawapp:draw", args=[drawing.pk])).content.decode()
+    assert 'data-testid="keep-title"' in page and 'name="title"' in page
+    shown = page.split('data-category="car">')[1].split("</div>")[0]
+    assert 'data-title="A red car"' in shown  # the car's titles are the ones not hidden
+
+
 @pytest.mark.parametrize("who", ["anonymous", "guest_user", "teacher"])
 def test_guests_are_told_to_ask_for_a_class_code(cast, who):
     drawing = Drawing.objects.create(owner_session="someone", strokes=STROKES, revision=3)

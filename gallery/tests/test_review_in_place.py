@@ -46,6 +46,20 @@ def test_approve_all_approves_every_waiting_picture_of_the_class_only(cast):
 
 
 @pytest.mark.django_db
+def test_approve_all_asked_for_in_json_names_the_pictures_it_approved(cast):
+    """The queue page moves exactly these cards (review.js), so the answer lists them."""
+    waiting = [cast.art(cast.kid, status=Artwork.Status.PENDING) for _ in range(2)]
+    hidden = cast.art(cast.kid, status=Artwork.Status.HIDDEN)
+    reply = cast.client("teacher").post(
+        reverse("gallery:teacher-approve-all", args=[cast.classroom.pk]),
+        {"artwork": [art.pk for art in [*waiting, hidden]]}, **JSON)
+    assert reply.status_code == 200
+    answer = reply.json()
+    assert sorted(answer.pop("approved")) == sorted(art.pk for art in waiting)
+    assert answer == {"ok": True, "message": "Approved 2 pictures."}
+
+
+@pytest.mark.django_db
 def test_approve_all_leaves_a_picture_kept_after_the_page_was_shown(cast):
     queue = reverse("gallery:teacher-queue", args=[cast.classroom.pk])
     shown = cast.art(cast.kid, status=Artwork.Status.PENDING)
@@ -101,3 +115,43 @@ def test_teacher_approves_in_the_queue_and_the_page_stays_where_it_is(
     assert browser.execute_script("return scrollY") == scrolled
     last.refresh_from_db()
     assert last.status == "approved"
+
+
+@browser_test
+def test_approve_all_moves_the_cards_to_the_class_gallery_and_the_page_stays(
+    studio_url, browser, django_user_model, settings
+):
+    base_url, server_log = studio_url
+    settings.MEDIA_ROOT = server_log.parent / "media"
+    teacher, classroom, kid = school(django_user_model)
+    arts = [do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
+                           category="panda") for _ in range(4)]
+    page = Page(browser, server_log)
+    browser.delete_all_cookies()
+    browser.get(base_url + "/teacher/login/")
+    browser.find_element("name", "username").send_keys("rivera")
+    browser.find_element("name", "password").send_keys(TEACHER_PASSWORD)
+    page.click("teacher-login")
+    page.wait_until(lambda: browser.current_url == base_url + "/teacher/", "the class list")
+    browser.get(f"{base_url}/teacher/classes/{classroom.pk}/queue/")
+
+    button = page.find("approve-all")
+    browser.execute_script("window.scrollTo(0, 60); window.notReloaded = true")
+    scrolled = browser.execute_script("return scrollY")
+    assert scrolled > 0  # a reload would go back to the top
+    button.click()
+    page.wait_until(lambda: page.find("approve-all-said").text, "the answer")
+    assert "Approved 4 pictures." in page.find("approve-all-said").text
+    assert browser.execute_script("return window.notReloaded") is True
+    assert browser.execute_script("return scrollY") == scrolled
+
+    def group_of(art):
+        return browser.execute_script(
+            "return arguments[0].closest('.g-review-list').dataset.testid",
+            page.find(f"row-{art.pk}"))
+
+    assert {group_of(art) for art in arts} == {"approved"}
+    assert page.find("pending-count").text == "0"
+    assert page.find("all-done").is_displayed() and not button.is_displayed()
+    assert {art.status for art in Artwork.objects.filter(pk__in=[a.pk for a in arts])} == {
+        "approved"}

@@ -126,6 +126,24 @@ def test_bulk_add_adds_the_good_lines_and_tells_every_bad_one(cast):
     assert "Line 5: “12 X”" in text
 
 
+def test_a_one_word_name_is_a_kid_of_its_own_with_an_empty_initial_everywhere(cast):
+    """"Maya" beside "Maya K.": a second kid, shown as "Maya" on the class page and the sign-in
+    roster; "Maya" once more is told as already in the class, in the form and in the action."""
+    from gallery.actions import Conflict, do_add_kids
+
+    client = cast.client("teacher")
+    response = client.post(class_url("teacher-add-kids", cast.classroom), {"names": "maya"})
+    assert response.status_code == 302
+    maya = KidProfile.objects.get(classroom=cast.classroom, first_name="Maya", last_initial="")
+    assert maya.display_name == "Maya"
+    class_page = client.get(class_url("teacher-class", cast.classroom)).content.decode()
+    assert "Maya K." in class_page and ">Maya<" in class_page.replace(" ", "")
+    again = client.post(class_url("teacher-add-kids", cast.classroom), {"names": "Maya"})
+    assert "Line 1: Maya is already in the class." in again.content.decode()
+    with pytest.raises(Conflict, match="^Maya is already in this class.$"):
+        do_add_kids(cast.classroom, cast.teacher.user, [("Maya", "")])
+
+
 def test_bulk_add_of_only_bad_lines_adds_nobody_and_says_why(cast):
     response = cast.client("teacher").post(class_url("teacher-add-kids", cast.classroom),
                                            {"names": "Leo B.\n12 X"})

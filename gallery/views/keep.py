@@ -2,6 +2,7 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from drawapp.models import Drawing
@@ -39,6 +40,8 @@ def keep(request, drawing_id):
     artwork = kept.artwork
     message = KEPT_MESSAGES.get((kept.outcome, artwork.status),
                                 "You kept this one!" if kept.outcome == "same" else "Kept!")
+    if kept.outcome == "renamed":
+        message = gettext("Named! “%(title)s”") % {"title": artwork.title}
     if wants_json(request):
         return JsonResponse({
             "ok": True, "created": kept.outcome == "new", "outcome": kept.outcome,

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import refuse, teacher_required, wants_json
@@ -271,7 +272,12 @@ def approve_all(request, classroom_id):
     classroom = _own_classroom(request, classroom_id)
     shown = [int(value) for value in request.POST.getlist("artwork") if value.isdecimal()]
     approved = do_approve_all_waiting(classroom, request.user, shown)
-    messages.success(request, f"Approved {approved} picture{'' if approved == 1 else 's'}.")
+    said = ngettext("Approved %(count)d picture.", "Approved %(count)d pictures.",
+                    len(approved)) % {"count": len(approved)}
+    if wants_json(request):  # the queue page moves the cards in place (review.js)
+        return JsonResponse({"ok": True, "message": said,
+                             "approved": [artwork.pk for artwork in approved]})
+    messages.success(request, said)
     return redirect("gallery:teacher-queue", classroom_id=classroom.pk)
 
 

@@ -17,6 +17,38 @@ if (form) {
   });
   showReady();
 
+  // A title with one tap: the button's words go into the title field, and Keep saves them.
+  const title = form.querySelector("[data-testid=keep-title]");
+  const choices = [...form.querySelectorAll(".g-title-choice")];
+  for (const choice of choices) {
+    choice.addEventListener("click", () => {
+      title.value = choice.dataset.title;
+      choices.forEach((other) => other.setAttribute("aria-pressed", String(other === choice)));
+      // Already kept as it is now: the tap names the kept picture at once.
+      if (form.dataset.keptRevision === document.body.dataset.revision && !button.disabled) {
+        form.requestSubmit(button);
+      }
+    });
+  }
+  title.addEventListener("input", () => {
+    choices.forEach((choice) => choice.setAttribute("aria-pressed", "false"));
+  });
+
+  // The title buttons follow the category the kid picks on the drawing page.
+  const showTitlesOf = () => {
+    const current = document.querySelector(".category[aria-pressed=true]")?.dataset.category;
+    if (!current) return;
+    for (const group of form.querySelectorAll(".g-title-choices")) {
+      group.hidden = group.dataset.category !== current;
+    }
+  };
+  for (const category of document.querySelectorAll(".category")) {
+    new MutationObserver(showTitlesOf).observe(category, {
+      attributes: true,
+      attributeFilter: ["aria-pressed"],
+    });
+  }
+
   // Drawn for a challenge: the kept picture can enter it with one tap.
   const offerChallenge = (artworkId) => {
     const enter = form.querySelector("[data-testid=enter-challenge]");
@@ -46,6 +78,7 @@ if (form) {
     keepNew.disabled = true;
     document.body.dataset.kept = ""; // so the keep animation plays again
     say("…");
+    const revision = document.body.dataset.revision;
     try {
       const response = await fetch(form.action, {
         method: "POST",
@@ -58,6 +91,7 @@ if (form) {
       document.body.dataset.kept = reply.ok ? "yes" : reply.code || "error";
       if (reply.ok) {
         keepNew.hidden = false; // kept once: "Keep it!" now updates it
+        form.dataset.keptRevision = revision;
         document.dispatchEvent(new CustomEvent("studio:kept"));
         offerChallenge(reply.artwork_id);
       }

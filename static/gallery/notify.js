@@ -6,6 +6,9 @@ const CONFETTI = 28;
 const COLOURS = ["#ff6b6b", "#ffd84d", "#4dabf7", "#40c057", "#cc5de8", "#ff922b"];
 
 const root = document.querySelector(".g-popups");
+// Where the page keeps room for a pop-up in its own flow (under the nav, in the drawing page's
+// side column), so that it covers nothing; the fixed layer otherwise.
+const stage = document.querySelector("[data-popup-slot]") || root;
 const shown = new Set();
 const waiting = []; // one pop-up at a time: several new badges take turns
 let showing = false;
@@ -95,7 +98,7 @@ function show(badge) {
     showNext();
   };
   close.addEventListener("click", dismiss);
-  root.append(popup);
+  stage.append(popup);
   document.body.dataset.badgePopup = badge.slug;
   document.dispatchEvent(new CustomEvent("studio:badge"));
   timer = setTimeout(dismiss, SHOW_MS);

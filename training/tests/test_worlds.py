@@ -106,11 +106,14 @@ def test_sketch_ink_lies_on_the_pictures_edges(category, samples):
 PAINT_TABLES = {  # world: (the drawn kinds, the table that gives each its colours)
     "car": (set(car.BODIES), car.PAINT),
     "shoe": ({(kind, style) for kind in ("sneaker", "hightop") for style in shoe.STYLES}
-             | {("boot", None)}, shoe.COLOURWAYS),
+             | {(kind, None) for kind in ("boot", "sandal", "high_heel", "slipper")},
+             shoe.COLOURWAYS),
     "gemstone": (set(gemstone.CUTS), gemstone.STONES),
     "space": (set(space.SURFACES), space.PALETTES),
     "maplestory": ({"spiky", "bob", "long", "twintails", "bun"}, maplestory.HAIR),
     "maplestory outfits": ({"shirt", "dress", "robe"}, maplestory.CLOTHES),
+    "maplestory pets": ({"slime", "mushroom", "snail"}, maplestory.PETS),
+    "car fronts": (set(car.BODIES), car.FRONTS),  # a face of its own for each kind's paint
 }
 
 

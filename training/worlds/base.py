@@ -19,13 +19,17 @@ class WorldSample:
 
     `runs` are the clean outlines the drawing was made from, (points in px, closed, detail),
     so the same picture can be drawn again another way; `subject` is a SIZE x SIZE bool mask
-    of the painted subject (the panda, the car), the scene around it excluded.
+    of the painted subject (the panda, the car), the scene around it excluded. `view` names
+    the way the world showed its subject (a car from the front); `parts` are SIZE x SIZE bool
+    masks of named parts a view adds (a weapon, a pet), where they still show.
     """
 
     picture: Image.Image
     strokes: list[dict]
     runs: list[tuple[np.ndarray, bool, bool]] = field(default_factory=list)
     subject: np.ndarray | None = None
+    view: str = ""
+    parts: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def rng_for(seed: int) -> np.random.Generator:
@@ -33,6 +37,24 @@ def rng_for(seed: int) -> np.random.Generator:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     return np.random.default_rng(int(seed))
+
+
+VIEW_SALT = 307  # keeps the choice of view apart from the rest of a picture's randomness
+
+
+def pick_view(seed: int, views, shares: dict[str, float]) -> str:
+    """The view a seed's picture is painted in, among `views` (None: all of `shares`), drawn
+    with weights `shares` from a stream of its own, so the picture's other draws, and so
+    every picture of a world's first view, stay what they were before there were views."""
+    wanted = list(shares) if views is None else list(views)
+    unknown = [view for view in wanted if view not in shares]
+    if not wanted or unknown or isinstance(views, str):
+        raise ValueError(f"views must be some of {', '.join(shares)}, got {views!r}")
+    chosen = [view for view in shares if view in wanted]  # the table's order: same seed, same view
+    weights = np.array([shares[view] for view in chosen], dtype=np.float64)
+    choice = np.random.default_rng([int(seed), VIEW_SALT]).choice(len(chosen),
+                                                                   p=weights / weights.sum())
+    return chosen[int(choice)]
 
 
 # ---- colours -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The canvas a painter works on: anti-aliased shapes on float pixels, each remembered as an
 outline, so the drawing shows exactly the edges the picture shows."""
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,8 @@ class Canvas:
         self._outlines: list[_Outline] = []
         self._order = 0
         self._subject_from: int | None = None
+        self._parts: list[tuple[str, int, int]] = []  # name, first and last shape order
+        self.view = ""
 
     def fill(self, points, colour: Colour, *, shade: float = 0.0, light=(-0.35, -0.45),
              to: Colour | None = None, angle: float = 90.0, edge: Colour | str | None = "auto",
@@ -166,12 +169,30 @@ class Canvas:
             return np.zeros((SIZE, SIZE), bool)
         return np.asarray(self._depth, dtype=np.int32) >= self._subject_from
 
+    @contextmanager
+    def part(self, name: str):
+        """Every shape painted inside the block is the named part (a weapon, a pet): the
+        sample's parts[name] marks where one of its opaque, unclipped shapes is still the top
+        layer (lines and clipped shapes leave no mark)."""
+        first = self._order + 1
+        yield
+        self._parts.append((name, first, self._order))
+
+    def part_masks(self) -> dict[str, np.ndarray]:
+        depth = np.asarray(self._depth, dtype=np.int32)
+        masks: dict[str, np.ndarray] = {}
+        for name, first, last in self._parts:
+            shows = (depth >= first) & (depth <= last)
+            masks[name] = masks[name] | shows if name in masks else shows
+        return masks
+
     def finish(self, hand: ChildHand | None = None) -> WorldSample:
         """The picture and the child's strokes along every outline bit still visible."""
         picture = Image.fromarray(np.clip(self.pixels + 0.5, 0, 255).astype(np.uint8), "RGB")
         hand = hand or ChildHand(self.rng)
         runs = self.visible_runs()
-        return WorldSample(picture, hand.draw(runs), runs, self.subject_mask())
+        return WorldSample(picture, hand.draw(runs), runs, self.subject_mask(), self.view,
+                           self.part_masks())
 
     def visible_runs(self) -> list[tuple[np.ndarray, bool, bool]]:
         """(points, closed, detail) for each outline bit no later opaque shape covers."""

@@ -1,6 +1,9 @@
-"""Car world: a side-view car (sedan, hatchback, van, pickup, sports, bubble) on a sunny road,
-each kind in its own paint (a red sports car, a yellow bubble car, a white van)."""
+"""Car world: a car (sedan, hatchback, van, pickup, sports, bubble) on a sunny road, seen from
+the side, the front or three-quarters, each kind in its own paint (a red sports car, a yellow
+bubble car, a white van) and with its own shape from every side."""
 import numpy as np
+from PIL import Image, ImageDraw
+from skimage.measure import find_contours
 
 from training.worlds.base import (
     SIZE,
@@ -10,6 +13,7 @@ from training.worlds.base import (
     lay_ground,
     lighter,
     pick,
+    pick_view,
     rng_for,
     skyline,
     vary,
@@ -40,15 +44,33 @@ BODIES = {
                 (1, 0.3), (1, 1)], [(0.2, -0.1), (0.4, -0.95), (0.62, -0.9), (0.78, -0.1)]),
 }
 CABIN_HEIGHT = {"sports": 0.75, "van": 0.85, "bubble": 1.0}
+# Front views, in car widths: body height (bumper to beltline), cabin height, roof width, the
+# headlights' shape and the grille's, so each kind shows its own face.
+FRONTS = {
+    "sedan": (0.3, 0.3, 0.66, "wide", "slot"),
+    "hatchback": (0.32, 0.34, 0.72, "round", "slot"),
+    "van": (0.38, 0.5, 0.86, "square", "bars"),
+    "pickup": (0.4, 0.34, 0.7, "square", "big"),
+    "sports": (0.22, 0.22, 0.55, "slanted", "mouth"),
+    "bubble": (0.34, 0.42, 0.6, "round", "none"),
+}
+# How often each view is painted; the side view is the world as it was first painted.
+VIEW_SHARES = {"side": 0.5, "front": 0.25, "three_quarter": 0.25}
+VIEWS = tuple(VIEW_SHARES)
+ORIGINAL_VIEWS = ("side",)
+SILHOUETTE_SCALE = 2  # the three-quarter silhouette is traced on a mask this much larger
 
 
-def paint(seed: int) -> WorldSample:
+def paint(seed: int, views=None) -> WorldSample:
+    """The picture and drawing for this seed, in one of `views` (default all of VIEWS)."""
     rng = rng_for(seed)
+    view = pick_view(seed, views, VIEW_SHARES)
     ground = rng.uniform(150, 195)
     canvas = _sunny_day(rng, ground)
+    canvas.view = view
     _road(canvas, rng, ground)
     canvas.begin_subject()
-    _car(canvas, rng, ground)
+    {"side": _car, "front": _front, "three_quarter": _three_quarter}[view](canvas, rng, ground)
     return canvas.finish()
 
 
@@ -95,27 +117,192 @@ def _car(canvas: Canvas, rng, ground) -> None:
     belt = bottom - length * rng.uniform(0.17, 0.23)
     roof_height = length * rng.uniform(0.17, 0.22) * CABIN_HEIGHT.get(kind, 0.9)
     facing_left = rng.random() < 0.5
+    place = _placer(x0, length, belt, bottom, roof_height, facing_left)
+    colour = vary(rng, PAINT[kind], 10)
+    canvas.glow(x0 + length / 2, ground, length * 0.55, 6, (20, 20, 25), 0.55)
+    _side(canvas, rng, place, kind, colour, ground, wheel)
 
-    def place(points):  # unit body coordinates -> canvas pixels, facing the chosen way
+
+def _placer(x0, length, belt, bottom, roof_height, facing_left):
+    """Unit side-body coordinates -> canvas pixels, facing the chosen way."""
+    def place(points):
         xs = x0 + np.array([p[0] for p in points]) * length
         ys = np.array([belt + p[1] * roof_height if p[1] < 0 else belt + p[1] * (bottom - belt)
                        for p in points])
         placed = np.stack([xs, ys], axis=1)
         return mirror(placed, x0 + length / 2) if facing_left else placed
+    return place
 
-    colour = vary(rng, PAINT[kind], 10)
-    canvas.glow(x0 + length / 2, ground, length * 0.55, 6, (20, 20, 25), 0.55)
+
+def _side(canvas: Canvas, rng, place, kind, colour, ground, wheel):
+    """The car's near side: body, windows, lights and trim, wheels; returns the body shape."""
+    outline, cabin = BODIES[kind]
     body = canvas.fill(smooth(place(outline), 3), lighter(colour, 0.15), to=darker(colour, 0.3),
                        edge=darker(colour, 0.55), edge_width=1.8)
     canvas.line(place([(0.02, 0.2), (0.98, 0.2)]), lighter(colour, 0.6), 3, opacity=0.5,
                 clip=body, sketch=False)
     _windows(canvas, rng, place, cabin, body)
     _lights_and_trim(canvas, rng, place, body, colour, kind)
-    for at in (0.19, 0.8) if kind != "van" else (0.17, 0.83):
+    for at in _axles(kind):
         centre = place([(at, 1)])[0]
         canvas.fill(ellipse(centre[0], ground - wheel, wheel * 1.12, wheel * 1.12),
                     darker(colour, 0.7), edge=None, clip=body, sketch=False)
         _wheel(canvas, rng, centre[0], ground - wheel, wheel)
+    return body
+
+
+def _axles(kind) -> tuple[float, float]:
+    return (0.19, 0.8) if kind != "van" else (0.17, 0.83)
+
+
+def _three_quarter(canvas: Canvas, rng, ground) -> None:
+    """The side view with depth: the far side shows behind and above, so the front face with
+    its windscreen, both headlights and the grille, and the roof come into sight."""
+    kind = pick(rng, list(BODIES))
+    outline, cabin = BODIES[kind]
+    length = rng.uniform(140, 180)
+    depth = length * rng.uniform(0.42, 0.5)
+    reach, rise = depth * rng.uniform(0.6, 0.8), depth * rng.uniform(0.16, 0.26)
+    span = length + reach
+    x0 = SIZE / 2 - span / 2 + rng.uniform(-1, 1) * max(SIZE - span - 8, 0) / 2
+    wheel = length * rng.uniform(0.11, 0.13)
+    bottom = ground - wheel * rng.uniform(0.6, 0.85)
+    belt = bottom - length * rng.uniform(0.17, 0.23)
+    roof_height = length * rng.uniform(0.17, 0.22) * CABIN_HEIGHT.get(kind, 0.9)
+    facing_left = rng.random() < 0.5
+    if facing_left:  # the far side reaches out to the left: the body starts further right
+        x0 += reach
+    place = _placer(x0, length, belt, bottom, roof_height, facing_left)
+    away = np.array([-reach if facing_left else reach, -rise])  # towards the car's far side
+    colour = vary(rng, PAINT[kind], 10)
+    canvas.glow(*(place([(0.5, 1)])[0] + away / 2 + (0, wheel * 0.9)), length * 0.62, 8,
+                (20, 20, 25), 0.55)
+    far_wheel = place([(_axles(kind)[1], 1)])[0] + away
+    _wheel(canvas, rng, far_wheel[0], ground - wheel - rise, wheel * 0.95)
+    near = smooth(place(outline), 3)
+    shade = darker(colour, 0.2)
+    face = canvas.fill(_swept(near, away), lighter(shade, 0.1), to=darker(shade, 0.25), angle=0,
+                       edge=darker(colour, 0.55), edge_width=1.8)
+    _, _, front_roof, front_base = np.array(place(cabin), dtype=float)
+    with canvas.part("windscreen"):
+        pane = np.array([front_base, front_roof, front_roof + away, front_base + away])
+        centre = pane.mean(axis=0)
+        glass = vary(rng, GLASS, 8)
+        canvas.fill(pane + (centre - pane) * 0.12, lighter(glass, 0.25), to=darker(glass, 0.2),
+                    angle=60, edge=(60, 70, 90), edge_width=1.4)  # inside the face: unclipped
+    with canvas.part("lights"):
+        head = place([(0.99, 0.3)])[0]
+        size = length * 0.04
+        for t in (0.8,):  # the far headlight; the near one comes with the side
+            light = head + away * t
+            canvas.fill(ellipse(*light, size * 0.75, size * 0.6), (255, 236, 140), shade=0.3,
+                        edge=(150, 120, 40), detail=True)
+        grille = [head + away * 0.25, head + away * 0.58]
+        canvas.fill(band(grille, size * 0.7), darker(colour, 0.6), edge=darker(colour, 0.75),
+                    edge_width=1.2, clip=face, detail=True)
+    _side(canvas, rng, place, kind, colour, ground, wheel)
+
+
+def _swept(outline: np.ndarray, away: np.ndarray) -> np.ndarray:
+    """The outline of everything the closed outline covers as it slides along `away`."""
+    scale = SILHOUETTE_SCALE
+    margin = SIZE * scale // 2  # room for a car that reaches past the picture's edge
+    mask = Image.new("L", (SIZE * scale + 2 * margin,) * 2, 0)
+    draw = ImageDraw.Draw(mask)
+    shifted = outline + away
+    for ring in (outline, shifted):
+        draw.polygon([tuple(p) for p in (ring * scale + margin).tolist()], fill=255)
+    for a, b, c, d in zip(outline, np.roll(outline, -1, 0), np.roll(shifted, -1, 0), shifted,
+                          strict=True):
+        draw.polygon([tuple(p) for p in (np.array([a, b, c, d]) * scale + margin).tolist()],
+                     fill=255)
+    contour = max(find_contours(np.asarray(mask, np.float32) / 255, 0.5), key=len)
+    return smooth((contour[::2, ::-1] - margin) / scale, 1)
+
+
+def _front(canvas: Canvas, rng, ground) -> None:
+    """The car face on: wheels under the body's corners, the windscreen above the bonnet, a
+    headlight each side of the grille, mirrors; each kind its own proportions and lights."""
+    kind = pick(rng, list(BODIES))
+    body_height, cabin_height, roof, lights, grille = FRONTS[kind]
+    width = rng.uniform(150, 200) * (1.08 if kind == "sports" else 1.0)
+    cx = SIZE / 2 + rng.uniform(-1, 1) * max(SIZE - width - 10, 0) / 2
+    tyre = width * rng.uniform(0.12, 0.15)
+    bottom = ground - tyre * rng.uniform(0.45, 0.6)
+    belt = bottom - width * body_height
+    top = belt - width * cabin_height
+    colour = vary(rng, PAINT[kind], 10)
+    half = width / 2
+    canvas.glow(cx, ground, half * 1.15, 7, (20, 20, 25), 0.6)
+    for side in (-1, 1):
+        x = cx + side * (half - tyre * 0.75)
+        canvas.fill(rounded_rect(x - tyre * 0.6, bottom - tyre * 0.6, x + tyre * 0.6, ground,
+                                 tyre * 0.3), TYRE, shade=0.25, edge=(10, 10, 12))
+    round_body = 3 if kind == "bubble" else 2
+    roof_half, cabin_half = half * roof, half * (0.9 if kind != "van" else 0.97)
+    shell = [(cx - half, bottom), (cx - half, belt + (bottom - belt) * 0.15),
+             (cx - cabin_half, belt), (cx - roof_half, top), (cx + roof_half, top),
+             (cx + cabin_half, belt), (cx + half, belt + (bottom - belt) * 0.15),
+             (cx + half, bottom)]
+    body = canvas.fill(smooth(shell, round_body), lighter(colour, 0.15), to=darker(colour, 0.3),
+                       edge=darker(colour, 0.55), edge_width=1.8)
+    with canvas.part("windscreen"):
+        inset = width * 0.04
+        pane = [(cx - cabin_half + inset * 1.2, belt - inset * 0.4),
+                (cx - roof_half + inset, top + inset), (cx + roof_half - inset, top + inset),
+                (cx + cabin_half - inset * 1.2, belt - inset * 0.4)]
+        glass = vary(rng, GLASS, 8)
+        screen = canvas.fill(smooth(pane, 2), lighter(glass, 0.25), to=darker(glass, 0.2),
+                             angle=60, edge=(60, 70, 90), edge_width=1.4)
+        canvas.line([(cx - roof_half * 0.4, belt - inset), (cx - roof_half * 0.1, top + inset * 2)],
+                     (255, 255, 255), width * 0.05, opacity=0.45, clip=screen, sketch=False)
+    for side in (-1, 1):  # wing mirrors
+        canvas.fill(ellipse(cx + side * (cabin_half + width * 0.04), belt - width * 0.025,
+                            width * 0.045, width * 0.03), darker(colour, 0.1), shade=0.2,
+                    edge=darker(colour, 0.55), detail=True)
+    level = belt + (bottom - belt) * 0.35
+    with canvas.part("lights"):
+        for side in (-1, 1):
+            x = cx + side * half * 0.68
+            canvas.glow(x, level, width * 0.1, width * 0.07, (255, 250, 200), 0.4)
+            canvas.fill(_headlight(lights, x, level, width, side), (255, 236, 140), shade=0.3,
+                        edge=(150, 120, 40))
+    _grille(canvas, grille, cx, level, width, colour, body)
+    bumper = [(cx - half * 0.96, bottom - width * 0.04), (cx + half * 0.96, bottom - width * 0.04)]
+    canvas.fill(band(bumper, width * 0.05), (190, 192, 198), edge=(90, 90, 95), edge_width=1.2,
+                clip=body, detail=True)
+    canvas.fill(rounded_rect(cx - width * 0.1, bottom - width * 0.11, cx + width * 0.1,
+                             bottom - width * 0.06, 1.5), (245, 245, 240), edge=(90, 90, 95),
+                edge_width=1.2, clip=body, detail=True)  # the number plate
+
+
+def _headlight(style, x, y, width, side) -> np.ndarray:
+    size = width * 0.07
+    if style == "round":
+        return ellipse(x, y, size, size)
+    if style == "square":
+        return rounded_rect(x - size, y - size * 0.8, x + size, y + size * 0.8, size * 0.25)
+    if style == "slanted":
+        corners = [(-1.3, -0.2), (1.1, -0.7), (1.2, 0.1), (-1.2, 0.4)]  # narrowing outwards
+        return smooth([(x + side * size * dx, y + size * dy) for dx, dy in corners], 2)
+    return rounded_rect(x - size * 1.35, y - size * 0.55, x + size * 1.35, y + size * 0.55,
+                        size * 0.4)  # wide
+
+
+def _grille(canvas: Canvas, style, cx, y, width, colour, body) -> None:
+    if style == "none":
+        return
+    dark = darker(colour, 0.6)
+    half, tall = {"slot": (0.2, 0.045), "bars": (0.2, 0.07), "big": (0.22, 0.1),
+                  "mouth": (0.17, 0.05)}[style]
+    shape = canvas.fill(rounded_rect(cx - width * half, y - width * tall, cx + width * half,
+                                     y + width * tall, width * 0.02), dark, edge=darker(dark, 0.4),
+                        edge_width=1.2, clip=body, detail=True)
+    if style in ("bars", "big"):
+        for k in (-1, 0, 1):
+            bar = y + k * width * tall * 0.55
+            canvas.line([(cx - width * half, bar), (cx + width * half, bar)], (170, 172, 180),
+                        2.0, clip=shape, detail=True)
 
 
 def _windows(canvas: Canvas, rng, place, cabin, body) -> None:

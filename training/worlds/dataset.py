@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from inference.rasterize import rasterize
 from training.datasets import DEFAULT_VAL_FRACTION, DatasetWriter
-from training.worlds import WORLDS
+from training.worlds import WORLDS, paint
 from training.worlds.doodles import TRAINING_MIX, training_drawing
 
 EDGE_METHOD = "world-strokes"
@@ -19,7 +19,8 @@ MAX_DRAWINGS_PER_PICTURE = 8
 def make_world_dataset(category: str, count: int, name: str, seed_start: int = 0, *,
                        val_fraction: float = DEFAULT_VAL_FRACTION, overwrite: bool = False,
                        root: Path | None = None, progress: bool = False, robust: bool = False,
-                       drawings_per_picture: int = 1) -> Path:
+                       drawings_per_picture: int = 1,
+                       views: tuple[str, ...] | None = None) -> Path:
     """Paint seeds seed_start .. seed_start + count - 1 of the category's world into dataset
     `name` under `root` (default settings.TRAINING_DATA_DIR); returns the dataset folder.
 
@@ -28,6 +29,7 @@ def make_world_dataset(category: str, count: int, name: str, seed_start: int = 0
     `robust` draws each training picture `drawings_per_picture` times the ways children draw
     (doodled, plain, another hand: doodles.TRAINING_MIX), each its own pair with the same
     picture; held-out pictures keep the world's own drawing, so validation stays comparable.
+    `views` paints only those of the world's views (None: all it has, see worlds.VIEWS).
     """
     if isinstance(drawings_per_picture, bool) or not isinstance(drawings_per_picture, int) \
             or not 1 <= drawings_per_picture <= MAX_DRAWINGS_PER_PICTURE:
@@ -44,6 +46,9 @@ def make_world_dataset(category: str, count: int, name: str, seed_start: int = 0
         raise ValueError(f"seed_start must be a non-negative integer, got {seed_start!r}")
     if not 0.0 <= val_fraction < 1.0:
         raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    if views is not None:
+        views = tuple(views)
+        paint(category, seed_start, views)  # a view the world lacks fails before any writing
     held_out = round(count * val_fraction)
     first_val = seed_start + count - held_out
     seeds = {"seed_start": seed_start, "seed_stop": seed_start + count,
@@ -52,16 +57,17 @@ def make_world_dataset(category: str, count: int, name: str, seed_start: int = 0
     if robust:
         options |= {"drawings": "robust", "drawings_per_picture": drawings_per_picture,
                     "mix": TRAINING_MIX}
+    if views is not None:
+        options["views"] = list(views)
     writer = DatasetWriter(Path(root or settings.TRAINING_DATA_DIR), name, category, EDGE_METHOD,
                            f"world:{category}", options, val_fraction=val_fraction,
                            overwrite=overwrite)
-    paint = WORLDS[category]
     with writer:
         strokes_dir = writer.work_dir / "strokes"
         strokes_dir.mkdir()
         for seed in tqdm(range(seed_start, seed_start + count), desc=f"{category} world",
                          unit="pair", disable=not progress):
-            sample = paint(seed)
+            sample = paint(category, seed, views)
             split = "val" if seed >= first_val else "train"
             drawings = [("clean", sample.strokes)]
             if robust and split == "train":

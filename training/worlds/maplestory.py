@@ -1,5 +1,7 @@
-"""MapleStory world: chibi adventurers (big head, big eyes, bright hair, tiny limbs) outdoors;
-each hairstyle has its hair colour and each outfit its clothes (blond spikes, a pink dress)."""
+"""MapleStory world: chibi adventurers (big head, big eyes, bright hair, tiny limbs) outdoors,
+some holding a sword, a staff or a bow, some with a pet beside them; each hairstyle has its hair
+colour, each outfit its clothes and each pet its colours (blond spikes, a pink dress, a green
+slime)."""
 import numpy as np
 
 from training.worlds.base import (
@@ -10,6 +12,7 @@ from training.worlds.base import (
     lay_ground,
     lighter,
     pick,
+    pick_view,
     rng_for,
     skyline,
     vary,
@@ -37,13 +40,28 @@ CLOTHES = {"shirt": ((220, 60, 70), (60, 110, 220)), "dress": ((245, 140, 180), 
            "robe": ((160, 90, 210), (120, 80, 50))}  # outfit -> top, bottom
 SHOES = (110, 70, 40)
 WIZARD_FELT, BEANIE_WOOL = (90, 70, 190), (220, 60, 70)
+BOW_WOOD = (170, 105, 45)
+WEAPONS = ("sword", "staff", "bow")
+# Pets, each kind in its own colours: the body (a slime, a mushroom's cap, a snail's shell) and
+# a second colour (the mushroom's stem, the snail's body; none for a slime).
+PETS = {"slime": ((110, 205, 90), None), "mushroom": ((240, 120, 40), (250, 232, 200)),
+        "snail": ((70, 130, 230), (232, 205, 140))}
+PET_VIEW_SCALE = 0.78  # the character is smaller when its pet stands beside it
+# How often each view is painted; the adventurer is the world as it was first painted (a
+# quarter of them hold a sword or a staff, as they always did).
+VIEW_SHARES = {"adventurer": 0.5, "armed": 0.25, "pet": 0.25}
+VIEWS = tuple(VIEW_SHARES)
+ORIGINAL_VIEWS = ("adventurer",)
 
 
-def paint(seed: int) -> WorldSample:
+def paint(seed: int, views=None) -> WorldSample:
+    """The picture and drawing for this seed, in one of `views` (default all of VIEWS)."""
     rng = rng_for(seed)
+    view = pick_view(seed, views, VIEW_SHARES)
     canvas = _meadow(rng)
+    canvas.view = view
     canvas.begin_subject()
-    _character(canvas, rng)
+    _character(canvas, rng, view)
     return canvas.finish()
 
 
@@ -66,15 +84,27 @@ def _meadow(rng) -> Canvas:
     return canvas
 
 
-def _character(canvas: Canvas, rng) -> None:
+def _character(canvas: Canvas, rng, view: str) -> None:
     radius = rng.uniform(45, 62)  # head radius
+    if view == "pet":
+        radius *= PET_VIEW_SCALE
     hat = pick(rng, [None, None, None, "wizard", "beanie"])
     above = {None: 0.0, "wizard": 1.0, "beanie": 0.25}[hat] * radius
     if hat == "wizard":
         radius *= 0.9
     height = radius * 3.35 + above
-    cx = SIZE / 2 + rng.uniform(-1, 1) * max(SIZE / 2 - radius * 1.35, 0)
-    top = rng.uniform(4, max(SIZE - height - 2, 5))
+    lean = rng.uniform(-1, 1)
+    if view == "pet":  # the character stands to one side, its pet to the other
+        side = 1 if lean >= 0 else -1
+        pet_size = radius * 0.7
+        cx = SIZE / 2 + side * (pet_size + 3 + 10 * abs(lean))
+        top = rng.uniform(4, max(SIZE - height - 2 - radius * 0.3, 5))
+    elif view == "armed":  # the weapon is held out to the right: keep it on the picture
+        cx = SIZE / 2 - radius * 0.2 + lean * max(SIZE / 2 - radius * 1.6, 0)
+        top = rng.uniform(4, max(SIZE - height - 2, 5))
+    else:
+        cx = SIZE / 2 + lean * max(SIZE / 2 - radius * 1.35, 0)
+        top = rng.uniform(4, max(SIZE - height - 2, 5))
     hy = top + above + radius * 1.05
     hairstyle = pick(rng, [style for style in HAIR if style != "bun" or not hat])
     outfit = pick(rng, ["shirt", "shirt", "dress", "robe"])
@@ -89,11 +119,16 @@ def _character(canvas: Canvas, rng) -> None:
         "shoes": vary(rng, SHOES, 8),
         "hairstyle": hairstyle,
         "outfit": outfit,
+        "armed": view == "armed",
     }
     canvas.glow(cx, top + height, radius * 0.9, radius * 0.14, (20, 50, 20), 0.4)
     _back_hair(canvas, rng, cx, hy, radius, look)
     _body(canvas, rng, cx, hy + radius * 0.92, radius, look)
     _head(canvas, rng, cx, hy, radius, look)
+    if view == "pet":
+        ground = top + height + radius * 0.2
+        with canvas.part("pet"):
+            _pet(canvas, rng, cx - side * (radius * 1.25 + pet_size + 6), ground, pet_size)
 
 
 def _back_hair(canvas: Canvas, rng, cx, hy, radius, look) -> None:
@@ -157,6 +192,9 @@ def _body(canvas: Canvas, rng, cx, neck, radius, look) -> None:
 
 def _arms(canvas: Canvas, rng, cx, neck, radius, look) -> None:
     pose = pick(rng, ["down", "down", "wave", "weapon"])
+    weapon = pick(rng, WEAPONS) if look["armed"] else None
+    if weapon:
+        pose = "weapon"
     for side in (-1, 1):
         shoulder = (cx + side * radius * 0.42, neck + radius * 0.14)
         hand = (shoulder[0] + side * radius * 0.3, shoulder[1] + radius * 0.58)
@@ -164,17 +202,25 @@ def _arms(canvas: Canvas, rng, cx, neck, radius, look) -> None:
             hand = (shoulder[0] + radius * 0.5, shoulder[1] - radius * 0.45)
         if side == 1 and pose == "weapon":
             hand = (shoulder[0] + radius * 0.45, shoulder[1] + radius * 0.3)
-            _weapon(canvas, rng, hand, radius)
+            if weapon:  # held out to the side, clear of the big head
+                hand = (shoulder[0] + radius * 0.75, shoulder[1] + radius * 0.45)
+            with canvas.part("weapon"):
+                _weapon(canvas, rng, hand, radius, weapon)
         canvas.fill(limb(shoulder, hand, radius * 0.26), look["top"], shade=0.15,
                     edge=darker(look["top"], 0.5))
         canvas.fill(ellipse(*hand, radius * 0.14, radius * 0.14), look["skin"], shade=0.15,
                     edge=darker(look["skin"], 0.45))
 
 
-def _weapon(canvas: Canvas, rng, hand, radius) -> None:
-    """A sword or a magic staff held upright in the hand."""
+def _weapon(canvas: Canvas, rng, hand, radius, weapon: str | None = None) -> None:
+    """A sword, a magic staff or a bow held upright in the hand (None: a sword or a staff, a
+    coin toss, as the first adventurers held them)."""
     x, y = hand
-    if rng.random() < 0.5:
+    if weapon == "bow":
+        _bow(canvas, rng, hand, radius)
+        return
+    sword = weapon == "sword" if weapon else rng.random() < 0.5
+    if sword:
         blade = vary(rng, (215, 225, 235), 6)
         canvas.fill([(x - radius * 0.08, y - radius * 0.15), (x + radius * 0.08, y - radius * 0.15),
                      (x + radius * 0.08, y - radius * 1.15), (x, y - radius * 1.35),
@@ -184,11 +230,80 @@ def _weapon(canvas: Canvas, rng, hand, radius) -> None:
                                  y - radius * 0.1, 2), (200, 160, 60), edge=(110, 80, 30))
     else:
         wood = vary(rng, (150, 100, 55), 10)
-        canvas.line([(x, y + radius * 0.4), (x, y - radius * 1.1)], wood, radius * 0.1)
+        shaft = [(x, y + radius * 0.4), (x, y - radius * 1.1)]
+        if weapon:  # a shape, not a line, so it marks the weapon part and takes a hint
+            canvas.fill(band(shaft, radius * 0.15), wood, to=darker(wood, 0.2), angle=0,
+                        edge=darker(wood, 0.5), edge_width=1.2)
+        else:
+            canvas.line(shaft, wood, radius * 0.1)
         gem = vary(rng, pick(rng, [(90, 180, 250), (240, 90, 150), (140, 230, 120)]), 10)
         canvas.glow(x, y - radius * 1.25, radius * 0.3, radius * 0.3, gem, 0.5)
         canvas.fill(star(x, y - radius * 1.25, radius * 0.22, radius * 0.1), gem, shade=0.3,
                     edge=darker(gem, 0.45), edge_width=1.2)
+
+
+def _bow(canvas: Canvas, rng, hand, radius) -> None:
+    """A bow held at its grip, bending away from the body, its string on the near side."""
+    x, y = hand
+    reach, bend = radius * rng.uniform(0.9, 1.05), radius * rng.uniform(0.25, 0.35)
+    tips = ((x - bend, y - reach), (x - bend, y + reach))
+    limbs = bezier(tips[0], (x + bend, y), tips[1], steps=24)
+    wood = vary(rng, BOW_WOOD, 10)
+    swell = radius * (0.09 + 0.07 * np.sin(np.linspace(0, np.pi, len(limbs))))
+    canvas.line(list(tips), (245, 240, 225), 1.4, detail=True)  # the string
+    canvas.fill(band(limbs, 2 * swell), wood, to=darker(wood, 0.25), angle=0,
+                edge=darker(wood, 0.5))
+
+
+def _pet(canvas: Canvas, rng, x, ground, size) -> None:
+    """A little pet standing on the ground at x: a slime, a mushroom or a snail, with a face."""
+    kind = pick(rng, list(PETS))
+    body, second = (vary(rng, colour, 8) if colour else None for colour in PETS[kind])
+    canvas.glow(x, ground, size * 1.1, size * 0.15, (20, 50, 20), 0.4)
+    eyes_y = ground - size * 0.5
+    if kind == "slime":
+        drop = [(x - size, ground), (x - size * 0.95, ground - size * 0.65),
+                (x - size * 0.3, ground - size * 1.2), (x, ground - size * 1.5),
+                (x + size * 0.3, ground - size * 1.2), (x + size * 0.95, ground - size * 0.65),
+                (x + size, ground)]
+        shape = canvas.fill(smooth(drop, 3), body, shade=0.25, light=(-0.3, -0.5),
+                            edge=darker(body, 0.5))
+        canvas.fill(ellipse(x - size * 0.45, ground - size * 0.9, size * 0.15, size * 0.08,
+                            angle=-35), lighter(body, 0.7), edge=None, clip=shape, sketch=False)
+    elif kind == "mushroom":
+        canvas.fill(rounded_rect(x - size * 0.5, ground - size * 0.95, x + size * 0.5, ground,
+                                 size * 0.25), second, shade=0.15, edge=darker(second, 0.45))
+        cap = np.vstack([ellipse(x, ground - size * 0.85, size * 1.05, size * 0.8, start=180,
+                                 end=360), [(x + size * 0.9, ground - size * 0.7),
+                                            (x - size * 0.9, ground - size * 0.7)]])
+        shape = canvas.fill(smooth(cap, 2), body, shade=0.2, edge=darker(body, 0.5))
+        for dx, dy, spot in ((-0.45, -1.15, 0.18), (0.2, -1.4, 0.14), (0.55, -1.0, 0.16)):
+            canvas.fill(ellipse(x + dx * size, ground + dy * size, spot * size, spot * size * 0.8),
+                        (252, 250, 245), edge="auto", edge_width=1.0, clip=shape, detail=True)
+        eyes_y = ground - size * 0.45
+    else:  # a snail: a soft body along the ground, a round shell on its back
+        canvas.fill(limb((x - size * 1.05, ground - size * 0.15), (x + size, ground - size * 0.2),
+                         size * 0.4), second, shade=0.15, edge=darker(second, 0.45))
+        for lean in (-1, 1):
+            tip = (x + size * (0.9 + 0.15 * lean), ground - size * 0.85)
+            canvas.line([(x + size * 0.8, ground - size * 0.3), tip], darker(second, 0.4), 1.6)
+            canvas.fill(ellipse(*tip, size * 0.07, size * 0.07), darker(second, 0.5), edge=None,
+                        detail=True)
+        shell = canvas.fill(ellipse(x - size * 0.2, ground - size * 0.75, size * 0.62,
+                                    size * 0.58), body, shade=0.25, edge=darker(body, 0.5))
+        turns = np.linspace(0, 3.2 * np.pi, 40)
+        spiral = np.stack([x - size * 0.2 + size * 0.5 * turns / turns[-1] * np.cos(turns),
+                           ground - size * 0.75 + size * 0.46 * turns / turns[-1] * np.sin(turns)],
+                          1)
+        canvas.line(spiral, darker(body, 0.45), 1.6, clip=shell, detail=True)
+        x, eyes_y = x + size * 0.75, ground - size * 0.22
+        size *= 0.5
+    for side in (-1, 1):
+        canvas.fill(ellipse(x + side * size * 0.28, eyes_y, size * 0.1, size * 0.14),
+                    (30, 25, 35), edge=None, detail=True)
+    canvas.line(bezier((x - size * 0.12, eyes_y + size * 0.2), (x, eyes_y + size * 0.3),
+                       (x + size * 0.12, eyes_y + size * 0.2), steps=6), (60, 30, 35), 1.4,
+                detail=True)
 
 
 def _head(canvas: Canvas, rng, cx, hy, radius, look) -> None:

@@ -1,4 +1,5 @@
-"""Panda world: a round black-and-white panda, sitting or close up, among bamboo."""
+"""Panda world: a round black-and-white panda among bamboo, as a portrait (a big-headed panda
+sitting, or close up) or its whole body (on all fours, or standing up on two legs)."""
 import numpy as np
 
 from training.worlds.base import (
@@ -9,6 +10,8 @@ from training.worlds.base import (
     from_hsv,
     lay_ground,
     lighter,
+    pick,
+    pick_view,
     rng_for,
     smooth_noise,
     vary,
@@ -21,12 +24,21 @@ FUR_WHITE = (246, 245, 238)
 FUR_BLACK = (34, 34, 38)
 OUTLINE = (70, 70, 74)
 INK = (10, 10, 10)
+# How often each view is painted; the portrait is the world as it was first painted.
+VIEW_SHARES = {"portrait": 0.5, "whole_body": 0.5}
+VIEWS = tuple(VIEW_SHARES)
+ORIGINAL_VIEWS = ("portrait",)
 
 
-def paint(seed: int) -> WorldSample:
+def paint(seed: int, views=None) -> WorldSample:
+    """The picture and drawing for this seed, in one of `views` (default all of VIEWS)."""
     rng = rng_for(seed)
+    view = pick_view(seed, views, VIEW_SHARES)
     canvas = Canvas(rng, _bamboo_forest(rng))
-    if rng.random() < 0.3:
+    canvas.view = view
+    if view == "whole_body":
+        _whole_body(canvas, rng)
+    elif rng.random() < 0.3:
         _close_up(canvas, rng)
     else:
         _sitting(canvas, rng)
@@ -131,6 +143,95 @@ def _close_up(canvas: Canvas, rng) -> None:
                     edge=INK)
     canvas.fill(ellipse(hx, shoulders + radius * 0.2, radius * 1.05, radius * 0.85), FUR_WHITE,
                 shade=0.14, edge=OUTLINE)
+    _head(canvas, rng, hx, hy, radius, tilt=rng.uniform(-10, 10))
+
+
+def _whole_body(canvas: Canvas, rng) -> None:
+    """The whole panda, as children draw it: a white body and belly, black arms and legs, a
+    smaller head; on all fours from the side, or standing up on two legs facing us."""
+    if rng.random() < 0.5:
+        _back_stalks(canvas, rng)
+    canvas.begin_subject()
+    if pick(rng, ["all_fours", "upright"]) == "all_fours":
+        _on_all_fours(canvas, rng)
+    else:
+        _upright(canvas, rng)
+
+
+def _on_all_fours(canvas: Canvas, rng) -> None:
+    size = rng.uniform(50, 66)  # half the body's length
+    reach_x = size * 1.55
+    bx = SIZE / 2 + rng.uniform(-1, 1) * max(SIZE / 2 - reach_x - 4, 0)
+    body_ry, leg = size * rng.uniform(0.58, 0.68), size * rng.uniform(0.55, 0.7)
+    head = size * rng.uniform(0.48, 0.56)
+    low, high = head * 1.35 + body_ry * 0.5 + 4, SIZE - body_ry - leg - head * 0.3 - 4
+    by = rng.uniform(low, max(high, low))
+    facing = 1 if rng.random() < 0.5 else -1
+    feet_y = by + body_ry + leg * 0.75
+    canvas.glow(bx, feet_y + leg * 0.15, size * 1.3, size * 0.18, (30, 60, 20), 0.45)
+    hips, shoulders = bx - facing * size * 0.55, bx + facing * size * 0.55
+    with canvas.part("limbs"):
+        for x in (hips + facing * size * 0.18, shoulders + facing * size * 0.18):  # far legs
+            canvas.fill(limb((x, by + body_ry * 0.2), (x + facing * 2, feet_y - leg * 0.05),
+                             size * 0.36), darker(FUR_BLACK, 0.15), shade=0.25, edge=INK)
+    with canvas.part("body"):
+        canvas.fill(ellipse(bx - facing * size * 1.02, by - body_ry * 0.3, size * 0.16,
+                            size * 0.13), FUR_WHITE, shade=0.15, edge=OUTLINE)  # the tail
+        body = canvas.fill(ellipse(bx, by, size, body_ry, angle=facing * rng.uniform(-5, 3)),
+                           FUR_WHITE, shade=0.16, edge=OUTLINE)
+    with canvas.part("limbs"):
+        # a panda's black shoulder band and hind quarters reach over its white body
+        canvas.fill(ellipse(shoulders, by - body_ry * 0.1, size * 0.36, body_ry * 1.25,
+                            angle=-facing * 15), FUR_BLACK, shade=0.25, edge=INK, clip=body)
+        canvas.fill(ellipse(hips - facing * size * 0.05, by + body_ry * 0.55, size * 0.4,
+                            body_ry * 0.75), FUR_BLACK, shade=0.25, edge=INK, clip=body)
+        for x in (hips - facing * size * 0.1, shoulders - facing * size * 0.05):  # near legs
+            top, foot = (x, by + body_ry * 0.35), (x + facing * rng.uniform(-3, 3), feet_y)
+            canvas.fill(limb(top, foot, size * 0.4), FUR_BLACK, shade=0.3, edge=INK)
+            canvas.fill(ellipse(foot[0] + facing * size * 0.06, foot[1], size * 0.24,
+                                size * 0.12), FUR_BLACK, shade=0.3, edge=INK)
+    hx = bx + facing * size * rng.uniform(0.95, 1.1)
+    _head(canvas, rng, hx, by - body_ry * 0.45, head, tilt=facing * rng.uniform(0, 12))
+
+
+def _upright(canvas: Canvas, rng) -> None:
+    radius = rng.uniform(25, 33)  # the head's radius sets the size of everything
+    body_rx, body_ry = radius * rng.uniform(1.25, 1.45), radius * rng.uniform(1.5, 1.75)
+    leg = radius * rng.uniform(0.8, 1.0)
+    height = radius * 0.95 + radius * 0.75 + 2 * body_ry * 0.9 + leg
+    hx = SIZE / 2 + rng.uniform(-1, 1) * max(SIZE / 2 - body_rx - radius * 1.2, 0)
+    top = rng.uniform(radius * 0.35 + 4, max(SIZE - height - 6, radius * 0.35 + 5))
+    hy = top + radius * 0.95
+    by = hy + radius * 0.75 + body_ry * 0.9
+    hip_y, feet_y = by + body_ry * 0.55, by + body_ry * 0.9 + leg
+    canvas.glow(hx, feet_y + radius * 0.2, body_rx * 1.3, radius * 0.3, (30, 60, 20), 0.45)
+    stance = body_rx * rng.uniform(0.4, 0.55)
+    with canvas.part("limbs"):
+        for side in (-1, 1):
+            foot = (hx + side * stance * rng.uniform(1.0, 1.2), feet_y)
+            canvas.fill(limb((hx + side * stance, hip_y), foot, radius * 0.7), FUR_BLACK,
+                        shade=0.3, edge=INK)
+            canvas.fill(ellipse(foot[0] + side * radius * 0.12, foot[1], radius * 0.45,
+                                radius * 0.25), FUR_BLACK, shade=0.3, edge=INK)
+    with canvas.part("body"):
+        body = canvas.fill(ellipse(hx, by, body_rx, body_ry), FUR_WHITE, shade=0.16,
+                           edge=OUTLINE)
+        canvas.fill(ellipse(hx, by + body_ry * 0.2, body_rx * 0.62, body_ry * 0.6),
+                    lighter(FUR_WHITE, 0.5), shade=0.08, edge=OUTLINE, edge_width=1.2,
+                    clip=body, detail=True)  # the white belly
+    pose = pick(rng, ["down", "wave", "up"])
+    with canvas.part("limbs"):
+        shoulder_y = by - body_ry * 0.6
+        canvas.fill(band(bezier((hx - body_rx, shoulder_y + body_ry * 0.1),
+                                (hx, shoulder_y - body_ry * 0.05),
+                                (hx + body_rx, shoulder_y + body_ry * 0.1), steps=12),
+                         body_ry * 0.38), FUR_BLACK, shade=0.25, edge=INK, clip=body)
+        for side in (-1, 1):
+            shoulder = (hx + side * body_rx * 0.72, shoulder_y + body_ry * 0.05)
+            paw = (shoulder[0] + side * radius * 0.7, shoulder[1] + radius * 1.3)
+            if pose == "up" or (pose == "wave" and side == 1):
+                paw = (shoulder[0] + side * radius * 1.0, shoulder[1] - radius * 1.0)
+            canvas.fill(limb(shoulder, paw, radius * 0.6), FUR_BLACK, shade=0.3, edge=INK)
     _head(canvas, rng, hx, hy, radius, tilt=rng.uniform(-10, 10))
 
 

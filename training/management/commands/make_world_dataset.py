@@ -28,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--drawings-per-picture", type=int, default=1,
                             help="with --robust: drawings of each training picture, each its "
                                  "own pair (default %(default)s)")
+        parser.add_argument("--views",
+                            help="comma-separated views to paint, of those the world has "
+                                 "(default all: panda portrait,whole_body; car side,front,"
+                                 "three_quarter; shoe sneaker_or_boot,sandal,high_heel,slipper; "
+                                 "maplestory adventurer,armed,pet); the first starter models "
+                                 "saw only the first of each")
         parser.add_argument("--overwrite", action="store_true",
                             help="replace an existing dataset of the same name")
 
@@ -38,6 +44,7 @@ class Command(BaseCommand):
                 seed_start=options["seed_start"], val_fraction=options["val_fraction"],
                 overwrite=options["overwrite"], progress=options["verbosity"] > 0,
                 robust=options["robust"], drawings_per_picture=options["drawings_per_picture"],
+                views=tuple(options["views"].split(",")) if options["views"] else None,
             )
         except DatasetExists as error:
             raise CommandError(f"{error}; pass --overwrite to replace it") from error
