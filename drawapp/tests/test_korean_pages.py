@@ -30,6 +30,8 @@ ADMIN_NAMES = {"Django", *CATEGORIES, *EDGE_METHODS, *ARCHITECTURES, *GENERATOR_
 IDENTIFIERS = ("make_world_dataset", "build_dataset", "TRAINING_SOURCES_DIR", "pix2pix")
 # A generator's build arguments, as a preset's label and the form's example show them.
 BUILD_ARGUMENTS = re.compile(r"\{[^{}]*\}")
+# The admin's sidebar: every app's name (checked once, on the admin's index, below).
+SIDEBAR = re.compile(r'<nav [^>]*id="nav-sidebar".*?</nav>', re.DOTALL)
 
 
 def assert_korean(page: str, where: str, allowed=frozenset()):
@@ -126,5 +128,11 @@ def test_the_retraining_admin_speaks_korean(korean_admin, retraining_rows):
         page = korean_page(korean_admin, url)
         for identifier in IDENTIFIERS:
             page = page.replace(identifier, "")
-        page = BUILD_ARGUMENTS.sub("", page)
+        page = SIDEBAR.sub("", BUILD_ARGUMENTS.sub("", page))
         assert_korean(page, url, allowed=ADMIN_NAMES | data)
+
+
+def test_the_admin_names_every_app_and_model_in_korean(korean_admin):
+    """The admin's index (and the sidebar on every admin page) lists all apps and models."""
+    assert_korean(korean_page(korean_admin, reverse("admin:index")), "admin index",
+                  allowed={"Django", "Search"})
