@@ -9,6 +9,8 @@ from inference.palette import PALETTE
 
 pytestmark = pytest.mark.django_db
 
+NAMED_IN_ITSELF = {"en": ">English<", "ko": ">한국어<"}
+
 
 def language_of(page: str) -> str:
     return page.split('<html lang="', 1)[1].split('"', 1)[0]
@@ -22,6 +24,7 @@ def test_each_kid_page_offers_the_other_language(client, browser_language, offer
         assert language_of(page) == browser_language, url
         assert f'data-testid="language-{offered}"' in page, url
         assert f'data-testid="language-{browser_language}"' not in page, url
+        assert NAMED_IN_ITSELF[offered] in page, url  # named so its speakers can find it
 
 
 def test_the_chosen_language_survives_a_reload_and_beats_the_browsers(client):
