@@ -3,9 +3,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from inference.categories import CATEGORIES, DEFAULT_CATEGORY
 
+from .labels import CATEGORY_NAMES
 from .pictures.models import Generation  # noqa: F401  (registered with the drawapp app here)
 
 CLEAR_MARK = {"tool": "clear"}
@@ -32,9 +34,16 @@ class Drawing(models.Model):
 
     class Meta:
         ordering = ["-updated"]
+        verbose_name = _("drawing")
+        verbose_name_plural = _("drawings")
 
     def __str__(self):
         return f"{self.category} drawing {self.id} r{self.revision}"
+
+    @property
+    def category_name(self) -> str:
+        """The category as the child reads it, in the page's language."""
+        return CATEGORY_NAMES.get(self.category, self.category)
 
     def visible_strokes(self) -> list[dict]:
         """The strokes on the canvas now: everything after the last clear mark."""

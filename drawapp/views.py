@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from inference.categories import CATEGORIES, DEFAULT_CATEGORY
 
+from .labels import categories_named, crayons_named
 from .models import Drawing
 from .protocol import page_protocol
 from .state import (
@@ -113,13 +114,15 @@ def draw(request, drawing_id):
     drawing = load_owned_drawing(drawing_id, request.session.session_key, request.user)
     if drawing is None:
         raise Http404("No such drawing here.")
+    protocol = page_protocol()
     return render(request, "drawapp/draw.html", {
         "drawing": drawing,
-        "categories": CATEGORIES,
+        "categories": categories_named(),
+        "crayons": crayons_named(protocol["palette"]),
         "brush_sizes": BRUSH_SIZES,
         "ws_path": f"/ws/draw/{drawing.pk}/",
         "initial_state": drawing_state(drawing),
-        "protocol": page_protocol(),
+        "protocol": protocol,
         # Drawn for a challenge: after keeping, entering it is one tap (the entry is checked then).
         "challenge_id": request.GET.get("challenge") if request.GET.get(
             "challenge", "").isdigit() else None,

@@ -4,6 +4,9 @@ from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import pretty_name
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inference.files import write_atomically
 from inference.networks import GENERATOR_PRESETS
@@ -35,14 +38,16 @@ class DatasetForm(forms.ModelForm):
     """
 
     upload = forms.FileField(
-        required=False, label="Photos (.zip)",
-        help_text="A .zip of photos (jpg, png, webp), or of pix2pix A|B pairs.",
+        required=False, label=gettext_lazy("Photos (.zip)"),
+        help_text=gettext_lazy("A .zip of photos (jpg, png, webp), or of pix2pix A|B pairs."),
     )
     folder = forms.CharField(
-        required=False, label="or a server folder",
-        help_text="A folder inside the sources folder on the server (TRAINING_SOURCES_DIR).",
+        required=False, label=gettext_lazy("or a server folder"),
+        help_text=gettext_lazy("A folder inside the sources folder on the server "
+                               "(TRAINING_SOURCES_DIR)."),
     )
-    build_now = forms.BooleanField(required=False, initial=True, label="Build it right away")
+    build_now = forms.BooleanField(required=False, initial=True,
+                                   label=gettext_lazy("Build it right away"))
 
     class Meta:
         model = TrainingDataset
@@ -55,8 +60,9 @@ class DatasetForm(forms.ModelForm):
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
         if (Path(settings.TRAINING_DATA_DIR) / name).exists():
-            raise forms.ValidationError(f"a dataset folder named {name!r} already exists in "
-                                        f"{settings.TRAINING_DATA_DIR}; choose another name")
+            raise forms.ValidationError(
+                _("a dataset folder named %(name)s already exists in %(folder)s; choose another "
+                  "name") % {"name": repr(name), "folder": settings.TRAINING_DATA_DIR})
         return name
 
     def clean_upload(self):
@@ -66,10 +72,13 @@ class DatasetForm(forms.ModelForm):
         limit = settings.TRAINING_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"{upload.name} is {_megabytes(upload.size)}; the limit is {_megabytes(limit)}. "
-                "Split the photos into smaller zips, or put them in a server folder.")
+                _("%(file)s is %(size)s; the limit is %(limit)s. Split the photos into smaller "
+                  "zips, or put them in a server folder.") % {
+                    "file": upload.name, "size": _megabytes(upload.size),
+                    "limit": _megabytes(limit)})
         if PurePosixPath(upload.name).suffix.lower() != ".zip":
-            raise forms.ValidationError(f"{upload.name} is not a .zip file")
+            raise forms.ValidationError(_("%(file)s is not a .zip file")
+                                        % {"file": upload.name})
         upload.seek(0)
         try:
             names = checked_zip_names(upload, upload.name)
@@ -79,7 +88,8 @@ class DatasetForm(forms.ModelForm):
             upload.seek(0)
         if not any(PurePosixPath(name).suffix.lower() in PHOTO_EXTENSIONS for name in names):
             raise forms.ValidationError(
-                f"{upload.name} holds no photos (no {', '.join(sorted(PHOTO_EXTENSIONS))} files)")
+                _("%(file)s holds no photos (no %(kinds)s files)") % {
+                    "file": upload.name, "kinds": ", ".join(sorted(PHOTO_EXTENSIONS))})
         return upload
 
     def clean_folder(self):
@@ -96,8 +106,8 @@ class DatasetForm(forms.ModelForm):
         has_upload = bool(cleaned.get("upload"))
         has_folder = bool(cleaned.get("folder"))
         if not self.errors and has_upload == has_folder:
-            raise forms.ValidationError("Give either a .zip to upload or a server folder, "
-                                        "not both and not neither.")
+            raise forms.ValidationError(_("Give either a .zip to upload or a server folder, "
+                                          "not both and not neither."))
         return cleaned
 
     def keep_source(self, dataset: TrainingDataset) -> None:
@@ -123,9 +133,11 @@ class DatasetForm(forms.ModelForm):
 
 
 def option_field(declared: DeclaredOption) -> forms.Field:
-    """The form field of a declared training option: its type, bounds, default and help."""
-    common = {"help_text": declared.help[:1].upper() + declared.help[1:] + ".",
-              "label": declared.label}
+    """The form field of a declared training option: its type, bounds, default and help, in the
+    page's language (the declarations mark their words for the catalog)."""
+    said = _(declared.help)
+    common = {"help_text": said[:1].upper() + said[1:] + ".",
+              "label": _(declared.label or pretty_name(declared.name))}
     if declared.type is bool:
         return forms.BooleanField(required=False, initial=declared.default, **common)
     if declared.type is dict:
@@ -152,7 +164,8 @@ class RetrainForm(forms.Form):
 
     dataset = forms.ModelChoiceField(
         queryset=TrainingDataset.objects.filter(status=TrainingDataset.Status.READY),
-        help_text="A built dataset; the run trains its category.",
+        label=gettext_lazy("Dataset"),
+        help_text=gettext_lazy("A built dataset; the run trains its category."),
     )
     MAIN_FIELDS = ("dataset", *(declared.name for declared in FORM_OPTIONS
                                 if declared.form == MAIN))
@@ -169,20 +182,21 @@ class RetrainForm(forms.Form):
         if arguments in (None, ""):
             return {}
         if not isinstance(arguments, dict):
-            raise forms.ValidationError('must be a JSON object, like {"ngf": 32}')
+            raise forms.ValidationError(_('must be a JSON object, like {"ngf": 32}'))
         return arguments
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("steps") and cleaned.get("epochs"):
-            raise forms.ValidationError("Give steps or epochs, not both.")
+            raise forms.ValidationError(_("Give steps or epochs, not both."))
         if self.errors:
             return cleaned
         try:
             TrainConfig(category=cleaned["dataset"].category, dataset=cleaned["dataset"].name,
                         **self.options())
         except (TypeError, ValueError) as error:
-            raise forms.ValidationError(f"These options cannot train: {error}") from error
+            raise forms.ValidationError(_("These options cannot train: %(error)s")
+                                        % {"error": error}) from error
         return cleaned
 
     def options(self) -> dict:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from inference.categories import CATEGORIES
 from training.edges import EDGE_METHODS
@@ -34,51 +36,59 @@ class TrainingDataset(models.Model):
     worker writes its progress (photos done of the total, time left) like a training run's."""
 
     class SourceKind(models.TextChoices):
-        UPLOAD = "upload", "uploaded zip"
-        FOLDER = "folder", "server folder"
-        WORLD = "world", "procedural world (make_world_dataset)"
-        COMMAND = "command", "built by build_dataset"
+        UPLOAD = "upload", _("uploaded zip")
+        FOLDER = "folder", _("server folder")
+        WORLD = "world", _("procedural world (make_world_dataset)")
+        COMMAND = "command", _("built by build_dataset")
 
     class Status(models.TextChoices):
-        NEW = "new", "not built yet"
-        QUEUED = "queued", "queued for building"
-        BUILDING = "building", "building"
-        READY = "ready", "ready"
-        FAILED = "failed", "failed"
+        NEW = "new", _("not built yet")
+        QUEUED = "queued", _("queued for building")
+        BUILDING = "building", _("building")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
 
-    name = models.CharField(max_length=64, unique=True,
-                            help_text="The dataset's folder name under the data directory.")
-    category = models.CharField(max_length=32, choices=CATEGORY_CHOICES)
-    source_kind = models.CharField(max_length=16, choices=SourceKind.choices)
-    source_path = models.CharField(max_length=500, help_text="The zip or folder on the server.")
-    source_name = models.CharField(max_length=255, blank=True,
-                                   help_text="The uploaded file's name, as the admin's computer "
-                                             "called it.")
-    edges = models.CharField(max_length=16, default="auto",
+    name = models.CharField(verbose_name=_("name"), max_length=64, unique=True,
+                            help_text=_("The dataset's folder name under the data directory."))
+    category = models.CharField(verbose_name=_("category"), max_length=32, choices=CATEGORY_CHOICES)
+    source_kind = models.CharField(verbose_name=_("source kind"), max_length=16,
+                                   choices=SourceKind.choices)
+    source_path = models.CharField(verbose_name=_("source path"), max_length=500,
+                                   help_text=_("The zip or folder on the server."))
+    source_name = models.CharField(verbose_name=_("source name"), max_length=255, blank=True,
+                                   help_text=_("The uploaded file's name, as the admin's computer "
+                                               "called it."))
+    edges = models.CharField(verbose_name=_("edges"), max_length=16, default="auto",
                              choices=EDGE_CHOICES,
-                             help_text="auto: HED when its weights load, else Canny.")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
-    edge_method = models.CharField(max_length=32, blank=True,
-                                   help_text="The edge method the build really used.")
-    train_pairs = models.PositiveIntegerField(default=0)
-    val_pairs = models.PositiveIntegerField(default=0)
-    skipped = models.JSONField(default=list, blank=True,
-                               help_text="Files that were not used, each with its reason.")
-    dataset_dir = models.CharField(max_length=500, blank=True)
-    error = models.TextField(blank=True)
-    files_done = models.PositiveIntegerField(default=0, help_text="Source files read so far.")
-    files_total = models.PositiveIntegerField(null=True, blank=True)
-    eta_s = models.FloatField(null=True, blank=True, help_text="Seconds left, as last estimated.")
-    progress_at = models.DateTimeField(null=True, blank=True,
-                                       help_text="When the builder last reported.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    built_at = models.DateTimeField(null=True, blank=True)
+                             help_text=_("auto: HED when its weights load, else Canny."))
+    status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices,
+                              default=Status.NEW)
+    edge_method = models.CharField(verbose_name=_("edge method used"), max_length=32, blank=True,
+                                   help_text=_("The edge method the build really used."))
+    train_pairs = models.PositiveIntegerField(verbose_name=_("training pairs"), default=0)
+    val_pairs = models.PositiveIntegerField(verbose_name=_("held-out pairs"), default=0)
+    skipped = models.JSONField(verbose_name=_("skipped"), default=list, blank=True,
+                               help_text=_("Files that were not used, each with its reason."))
+    dataset_dir = models.CharField(verbose_name=_("dataset folder"), max_length=500, blank=True)
+    error = models.TextField(verbose_name=_("error"), blank=True)
+    files_done = models.PositiveIntegerField(verbose_name=_("files done"), default=0,
+                                             help_text=_("Source files read so far."))
+    files_total = models.PositiveIntegerField(verbose_name=_("files in all"), null=True, blank=True)
+    eta_s = models.FloatField(verbose_name=_("seconds left"), null=True, blank=True,
+                              help_text=_("Seconds left, as last estimated."))
+    progress_at = models.DateTimeField(verbose_name=_("last progress report"), null=True,
+                                       blank=True, help_text=_("When the builder last reported."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(verbose_name=_("started at"), null=True, blank=True)
+    built_at = models.DateTimeField(verbose_name=_("built at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
+        verbose_name = _("training dataset")
+        verbose_name_plural = _("training datasets")
 
     def __str__(self):
         return f"{self.name} ({self.category})"
@@ -113,27 +123,31 @@ class ModelVersion(models.Model):
     """
 
     class Status(models.TextChoices):
-        CANDIDATE = "candidate", "candidate"
-        ACTIVE = "active", "active"
-        RETIRED = "retired", "retired"
+        CANDIDATE = "candidate", _("candidate")
+        ACTIVE = "active", _("active")
+        RETIRED = "retired", _("retired")
 
-    category = models.CharField(max_length=32, choices=CATEGORY_CHOICES)
-    version = models.CharField(max_length=64)
-    weights_path = models.CharField(max_length=500)
-    card = models.JSONField(default=dict, blank=True)
-    metrics = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CANDIDATE)
-    replaced = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The version that was active before this one was promoted (roll back target).",
-    )
-    promoted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    promoted_at = models.DateTimeField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    category = models.CharField(verbose_name=_("category"), max_length=32, choices=CATEGORY_CHOICES)
+    version = models.CharField(verbose_name=_("version"), max_length=64)
+    weights_path = models.CharField(verbose_name=_("weights file"), max_length=500)
+    card = models.JSONField(verbose_name=_("model card"), default=dict, blank=True)
+    metrics = models.JSONField(verbose_name=_("metrics"), default=dict, blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices,
+                              default=Status.CANDIDATE)
+    replaced = models.ForeignKey("self", verbose_name=_("replaced version"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+",
+                                 help_text=_("The version that was active before this one was "
+                                             "promoted (roll back target)."))
+    promoted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("promoted by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    promoted_at = models.DateTimeField(verbose_name=_("promoted at"), null=True, blank=True)
+    created = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["category", "-created"]
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
         constraints = [
             models.UniqueConstraint(fields=["category", "version"],
                                     name="one_row_per_model_version"),
@@ -160,47 +174,57 @@ class TrainingRun(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "queued"
-        RUNNING = "running", "running"
-        SUCCEEDED = "succeeded", "succeeded"
-        FAILED = "failed", "failed"
-        CANCELLED = "cancelled", "cancelled"
-        INTERRUPTED = "interrupted", "interrupted (worker stopped)"
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+        INTERRUPTED = "interrupted", _("interrupted (worker stopped)")
 
     RESUMABLE = (Status.CANCELLED, Status.INTERRUPTED, Status.FAILED)
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
-    run_id = models.CharField(max_length=64, unique=True,
-                              help_text="The run folder's name; also the model version's name.")
-    category = models.CharField(max_length=32, choices=CATEGORY_CHOICES)
-    dataset = models.ForeignKey(TrainingDataset, on_delete=models.PROTECT, related_name="runs")
-    config = models.JSONField(help_text="The trainer's options (training.trainer.TrainConfig).")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    attempt = models.PositiveIntegerField(default=0)
-    cancel_requested = models.BooleanField(default=False)
-    step = models.PositiveIntegerField(default=0)
-    total_steps = models.PositiveIntegerField(null=True, blank=True)
-    eta_s = models.FloatField(null=True, blank=True, help_text="Seconds left, as last estimated.")
-    losses = models.JSONField(default=dict, blank=True, help_text="The newest step's losses.")
-    log_tail = models.TextField(blank=True)
-    run_dir = models.CharField(max_length=500, blank=True)
-    checkpoint_path = models.CharField(max_length=500, blank=True)
-    sample_grid_path = models.CharField(max_length=500, blank=True)
-    loss_curve_path = models.CharField(max_length=500, blank=True)
-    metrics = models.JSONField(default=dict, blank=True,
-                               help_text="Held-out metrics of the finished model (metrics.json).")
-    model_version = models.OneToOneField(ModelVersion, null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="training_run")
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    run_id = models.CharField(verbose_name=_("run id"), max_length=64, unique=True,
+                              help_text=_("The run folder's name; also the model version's name."))
+    category = models.CharField(verbose_name=_("category"), max_length=32, choices=CATEGORY_CHOICES)
+    dataset = models.ForeignKey(TrainingDataset, verbose_name=_("dataset"),
+                                on_delete=models.PROTECT, related_name="runs")
+    config = models.JSONField(verbose_name=_("options"),
+                              help_text=_("The trainer's options (training.trainer.TrainConfig)."))
+    status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices,
+                              default=Status.QUEUED)
+    attempt = models.PositiveIntegerField(verbose_name=_("attempt"), default=0)
+    cancel_requested = models.BooleanField(verbose_name=_("cancel requested"), default=False)
+    step = models.PositiveIntegerField(verbose_name=_("step"), default=0)
+    total_steps = models.PositiveIntegerField(verbose_name=_("total steps"), null=True, blank=True)
+    eta_s = models.FloatField(verbose_name=_("seconds left"), null=True, blank=True,
+                              help_text=_("Seconds left, as last estimated."))
+    losses = models.JSONField(verbose_name=_("losses"), default=dict, blank=True,
+                              help_text=_("The newest step's losses."))
+    log_tail = models.TextField(verbose_name=_("log (newest part)"), blank=True)
+    run_dir = models.CharField(verbose_name=_("run folder"), max_length=500, blank=True)
+    checkpoint_path = models.CharField(verbose_name=_("checkpoint"), max_length=500, blank=True)
+    sample_grid_path = models.CharField(verbose_name=_("sample grid"), max_length=500, blank=True)
+    loss_curve_path = models.CharField(verbose_name=_("loss curve"), max_length=500, blank=True)
+    metrics = models.JSONField(verbose_name=_("metrics"), default=dict, blank=True,
+                               help_text=_("Held-out metrics of the finished model "
+                                           "(metrics.json)."))
+    model_version = models.OneToOneField(ModelVersion, verbose_name=_("model version"), null=True,
+                                         blank=True, on_delete=models.SET_NULL,
+                                         related_name="training_run")
+    heartbeat_at = models.DateTimeField(verbose_name=_("last heartbeat"), null=True, blank=True)
+    error = models.TextField(verbose_name=_("error"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(verbose_name=_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
+        verbose_name = _("training run")
+        verbose_name_plural = _("training runs")
         permissions = [
             ("can_retrain", "Can build datasets, retrain generators and promote model versions"),
         ]
@@ -231,7 +255,12 @@ class TrainingRun(models.Model):
 
     @property
     def shown_error(self) -> str:
-        return INTERRUPTED_MESSAGE if self.is_silent else self.error
+        """The run's error; the studio's own (interrupted) in the page's language."""
+        if self.is_silent or self.error == INTERRUPTED_MESSAGE:
+            return gettext("The worker stopped reporting (no heartbeat for over %(seconds)s s): "
+                           "it was stopped or died. Resume continues from the last "
+                           "checkpoint.") % {"seconds": HEARTBEAT_TIMEOUT_S}
+        return self.error
 
     @property
     def is_active(self) -> bool:

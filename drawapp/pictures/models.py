@@ -1,6 +1,7 @@
 """A picture made for one revision of a drawing, with the model that made it and its cost."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Generation(models.Model):
@@ -20,6 +21,8 @@ class Generation(models.Model):
         # The table keeps the name it had when the model lived in the inference app.
         db_table = "inference_generation"
         ordering = ["-revision"]
+        verbose_name = _("picture made")
+        verbose_name_plural = _("pictures made")
         constraints = [
             models.UniqueConstraint(fields=["drawing", "revision"], name="one_picture_per_revision")
         ]

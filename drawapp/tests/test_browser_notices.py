@@ -1,11 +1,12 @@
 """The picture panel while things go wrong, in headless Chromium: the server's "asleep" notice,
 Save off while the line is down, and Save sharing the picture on a tablet."""
+from drawapp.pictures.scheduler import ASLEEP_MESSAGE
+
 from .browser import BROWSER_TEST_MARKS, Page, line
 from .test_browser import CUT_THE_LINE, MEND_THE_LINE
 
 pytestmark = BROWSER_TEST_MARKS
 
-ASLEEP = "The picture machine is asleep. Keep drawing!"
 # Hold the socket's results back, so the page is still waiting when the notice comes.
 HOLD_RESULTS = """
 const studio = window.studio;
@@ -24,9 +25,10 @@ def test_asleep_notice_shows_while_waiting_and_goes_when_the_picture_comes(studi
     browser.execute_script(HOLD_RESULTS)
     page.draw_with_finger(line((0.3, 0.3), (0.7, 0.7)))
     page.wait_for_body("pending", "0")
+    # The page says it in its own words (in its language), here the same as the server's.
     browser.execute_script(
-        "window.studio.receive({type: 'status', state: 'asleep', message: arguments[0]})", ASLEEP)
-    assert page.find("picture-status").text == ASLEEP
+        "window.studio.receive({type: 'status', state: 'asleep', message: 'zzz'})")
+    assert page.find("picture-status").text == ASLEEP_MESSAGE
 
     page.wait_until(lambda: browser.execute_script("return window.heldResults.length"),
                     "the picture to be made")

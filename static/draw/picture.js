@@ -3,19 +3,12 @@
 const PICTURE_WATCHDOG_MS = 30000; // no picture by then: reconnect, which asks for it again
 const PICTURE_SIDE = 256;
 
-const PLURALS = {
-  panda: "pandas",
-  car: "cars",
-  shoe: "shoes",
-  gemstone: "gemstones",
-  space: "space pictures",
-  maplestory: "MapleStory friends",
-};
-
 export class PicturePanel {
   // resync() asks the server again (by reconnecting) when a picture never comes.
-  constructor(root, { drawingId, iconBase, category, revision, resync }) {
+  // words(name) is the page's sentence of that name, in the page's language.
+  constructor(root, { drawingId, iconBase, category, revision, resync, words }) {
     this.drawingId = drawingId;
+    this.words = words;
     this.iconBase = iconBase;
     this.resync = resync;
     this.picture = null; // {revision, url, category}
@@ -89,8 +82,9 @@ export class PicturePanel {
   }
 
   // No picture worker is awake: say so while waiting, until a picture or "still learning" comes.
+  // The page says it in its own words and language (the server's message is English).
   receiveStatus(status) {
-    this.asleep = status.state === "asleep" ? String(status.message || "") : null;
+    this.asleep = status.state === "asleep" ? this.words("asleep") || String(status.message || "") : null;
     this.render();
   }
 
@@ -122,16 +116,17 @@ export class PicturePanel {
     if (state === "unavailable") {
       const { category: missing, reason } = this.unavailable;
       this.unavailableIcon.src = `${this.iconBase}${missing}.svg`;
-      const plural = PLURALS[missing] || `${missing}s`;
+      // The reason is the server's (English): the page only tells "learning" from anything else.
       this.unavailableText.textContent = /learn/i.test(reason) || !reason
-        ? `This one is still learning to draw ${plural}! Try another picture.`
-        : `No ${plural} right now: ${reason}. Try another picture.`;
+        ? this.words(`learning-${missing}`)
+        : this.words(`missing-${missing}`);
     }
     this.renderImage(state === "picture");
 
     const words = thinking
-      ? (this.asleep || "Thinking…")
-      : { picture: "Here it is!", unavailable: "Still learning", empty: "", waiting: "" }[state];
+      ? (this.asleep || this.words("thinking"))
+      : { picture: this.words("here"), unavailable: this.words("still-learning"), empty: "",
+        waiting: "" }[state];
     if (this.status.textContent !== words) this.status.textContent = words;
 
     document.body.dataset.picture = state;
@@ -147,7 +142,7 @@ export class PicturePanel {
       const blob = await (await fetch(url)).blob();
       const file = new File([blob], name, { type: blob.type || "image/png" });
       if (navigator.canShare({ files: [file] })) {
-        await navigator.share({ files: [file], title: "My picture" });
+        await navigator.share({ files: [file], title: this.words("my-picture") });
         return;
       }
     } catch (error) {
@@ -165,7 +160,7 @@ export class PicturePanel {
         image = document.createElement("img");
         image.className = "picture";
         image.dataset.testid = "picture";
-        image.alt = "your picture";
+        image.alt = this.words("your-picture");
         image.width = PICTURE_SIDE;
         image.height = PICTURE_SIDE;
         this.frame.prepend(image);

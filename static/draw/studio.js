@@ -63,6 +63,7 @@ class Studio {
       category: this.confirmed.category,
       revision: this.confirmed.revision,
       resync: () => this.resync(),
+      words: (name) => this.word(name),
     });
     this.painter = new Painter(this.canvas, strokeLook(protocol));
     this.painter.watchSize();
@@ -106,6 +107,11 @@ class Studio {
     this.indicator = one("[data-testid=connection-status]");
     this.closedCard = one("[data-testid=closed-card]");
     this.toast = one("[data-testid=toast]");
+  }
+
+  // A sentence of the page's (draw.html's page-words), in the language the page is in.
+  word(name) {
+    return this.root.querySelector(`.page-words [data-word="${name}"]`)?.textContent.trim() || "";
   }
 
   bindControls() {
@@ -295,7 +301,7 @@ class Studio {
     this.saveOutbox();
     const { history, resync } = afterRefusal(this.confirmed, refused, error.code);
     this.confirmed = history;
-    if (error.code === "too_many_strokes") this.showToast(error.message);
+    if (error.code === "too_many_strokes") this.showToast(this.word("too-many-strokes"));
     if (resync) this.resync(); // the mirror was wrong somewhere: take the server's word
     this.view = this.rebuiltView();
     this.viewChanged();

@@ -3,6 +3,8 @@
 // a new picture, a kept picture and a badge, and one mute button that silences both, remembered.
 //
 // Messages opt in with data-read-aloud; pages announce happenings as "studio:<sound>" events.
+// Speech is in the page's language (<html lang>), in a voice of that language where the device
+// has one; the buttons' labels come translated from the page (base.html's data-label-*).
 
 const MUTE_KEY = "studio-muted";
 const SOUND_EVENTS = ["stroke", "picture", "kept", "badge"];
@@ -15,6 +17,8 @@ const SOUNDS = {
 };
 const VOLUME = 0.08;
 const SVG = "http://www.w3.org/2000/svg";
+// The speech language for each page language the studio offers.
+const SPEECH_LANGUAGES = { en: "en-US", ko: "ko-KR" };
 
 let audio = null;
 
@@ -41,10 +45,32 @@ export function speak(text) {
   if (!words || muted() || !("speechSynthesis" in window)) return false;
   speechSynthesis.cancel();
   const utterance = new SpeechSynthesisUtterance(words);
-  utterance.lang = document.documentElement.lang || "en";
+  utterance.lang = speechLanguage();
+  const voice = voiceFor(utterance.lang);
+  if (voice) utterance.voice = voice;
   utterance.rate = 0.9; // a little slower, for small listeners
   speechSynthesis.speak(utterance);
   return true;
+}
+
+// "ko-KR" on a Korean page, "en-US" on an English one (or the page's own tag if it has a region).
+export function speechLanguage() {
+  const page = (document.documentElement.lang || "en").trim();
+  return SPEECH_LANGUAGES[page.toLowerCase()] || page;
+}
+
+// The device's voice for that language: the exact tag first, else any of the same language.
+function voiceFor(language) {
+  const voices = speechSynthesis.getVoices?.() || [];
+  const tag = (voice) => (voice.lang || "").replace("_", "-").toLowerCase();
+  const wanted = language.toLowerCase();
+  return voices.find((voice) => tag(voice) === wanted)
+    || voices.find((voice) => tag(voice).split("-")[0] === wanted.split("-")[0]) || null;
+}
+
+// A button label the page gave in its language (base.html), English where a page gave none.
+function label(name, english) {
+  return document.body.dataset[name] || english;
 }
 
 export function play(name) {
@@ -89,7 +115,7 @@ function addSpeakers(root = document) {
     button.type = "button";
     button.className = "speak-button";
     button.dataset.testid = "speak";
-    button.setAttribute("aria-label", "read aloud");
+    button.setAttribute("aria-label", label("labelReadAloud", "read aloud"));
     button.append(icon("speaker"));
     button.addEventListener("click", () => speak(message.textContent));
     message.after(button);
@@ -100,7 +126,8 @@ function showMute() {
   const off = muted();
   for (const button of document.querySelectorAll("[data-mute]")) {
     button.setAttribute("aria-pressed", String(off));
-    button.setAttribute("aria-label", off ? "sound is off" : "sound is on");
+    button.setAttribute("aria-label", off ? label("labelSoundOff", "sound is off")
+      : label("labelSoundOn", "sound is on"));
     button.replaceChildren(icon(off ? "sound-off" : "sound"));
   }
   document.body.dataset.muted = String(off);

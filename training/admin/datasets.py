@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from training.actions import RetrainError, can_retrain, do_build_dataset
 from training.admin.permissions import RetrainPermissionMixin
@@ -35,20 +37,20 @@ class TrainingDatasetAdmin(RetrainPermissionMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.VIEW_FIELDS
 
-    @admin.display(description="source")
+    @admin.display(description=gettext_lazy("source"))
     def source(self, dataset):
         return dataset.source_name or dataset.source_path
 
-    @admin.display(description="progress")
+    @admin.display(description=gettext_lazy("progress"))
     def progress(self, dataset):
         if not dataset.is_busy or not dataset.files_total:
             return "-"
         return f"{dataset.files_done}/{dataset.files_total} ({dataset.percent:.0f}%)"
 
-    @admin.display(description="skipped files")
+    @admin.display(description=gettext_lazy("skipped files"))
     def skipped_files(self, dataset):
         if not dataset.skipped:
-            return "none"
+            return _("none")
         return format_html("<ul>{}</ul>", format_html_join(
             "", "<li>{}: {}</li>", ((entry["file"], entry["reason"]) for entry in dataset.skipped)))
 
@@ -68,10 +70,11 @@ class TrainingDatasetAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         except RetrainError as error:
             self.message_user(request, str(error), messages.ERROR)
             return False
-        self.message_user(request, f"Building {dataset.name} on the training queue.")
+        self.message_user(request, _("Building %(name)s on the training queue.") % {
+            "name": dataset.name})
         return True
 
-    @admin.action(description="Build the selected datasets", permissions=["retrain"])
+    @admin.action(description=gettext_lazy("Build the selected datasets"), permissions=["retrain"])
     def build_selected(self, request, queryset):
         for dataset in queryset:
             self._build(request, dataset)

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 METRIC_LABELS = (("l1", "L1", "{:.4f}"), ("psnr", "PSNR", "{:.2f} dB"), ("ssim", "SSIM", "{:.3f}"))
 LOSS_DIGITS = 4
@@ -16,10 +17,10 @@ def describe_seconds(seconds: float | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours:
-        return f"{hours} h {minutes:02d} min"
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
     if minutes:
-        return f"{minutes} min {seconds:02d} s"
-    return f"{seconds} s"
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(seconds)d s") % {"seconds": seconds}
 
 
 def describe_metrics(metrics: dict) -> str:

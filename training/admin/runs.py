@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from training.actions import (
     RetrainError,
@@ -38,31 +40,32 @@ class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("run_id", "category", "dataset", "state", "model_version",
                            "metrics_summary", "created_by")}),
-        ("Times", {"fields": ("created", "started_at", "finished_at", "heartbeat_at")}),
-        ("Files", {"fields": ("run_dir", "checkpoint_path", "sample_grid_path",
-                              "loss_curve_path")}),
-        ("Options", {"fields": ("config_json", "attempt")}),
+        (gettext_lazy("Times"), {"fields": ("created", "started_at", "finished_at",
+                                            "heartbeat_at")}),
+        (gettext_lazy("Files"), {"fields": ("run_dir", "checkpoint_path", "sample_grid_path",
+                                            "loss_curve_path")}),
+        (gettext_lazy("Options"), {"fields": ("config_json", "attempt")}),
     )
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=gettext_lazy("status"), ordering="status")
     def state(self, run):
         return run.shown_status_label
 
-    @admin.display(description="progress")
+    @admin.display(description=gettext_lazy("progress"))
     def progress(self, run):
         if not run.total_steps:
             return "-"
         return f"{run.step}/{run.total_steps} ({run.percent:.0f}%)"
 
-    @admin.display(description="time left")
+    @admin.display(description=gettext_lazy("time left"))
     def eta(self, run):
         return describe_seconds(run.eta_s) if run.shown_status == TrainingRun.Status.RUNNING else ""
 
-    @admin.display(description="held-out metrics")
+    @admin.display(description=gettext_lazy("held-out metrics"))
     def metrics_summary(self, run):
         return describe_metrics(run.metrics) or "-"
 
-    @admin.display(description="options")
+    @admin.display(description=gettext_lazy("options"))
     def config_json(self, run):
         return format_html("<pre>{}</pre>", json.dumps(run.config, indent=1, sort_keys=True))
 
@@ -110,14 +113,15 @@ class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
                 except RetrainError as error:
                     form.add_error(None, str(error))
                 else:
-                    self.message_user(request, f"Run {run.run_id} queued on the training queue.")
+                    self.message_user(request, _("Run %(run)s queued on the training queue.")
+                                      % {"run": run.run_id})
                     return redirect(self.change_url(run))
         else:
             form = RetrainForm(initial={"dataset": request.GET.get("dataset")})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Retrain a generator",
+            "title": _("Retrain a generator"),
             "form": form,
             "main_fields": [form[name] for name in RetrainForm.MAIN_FIELDS],
             "advanced_fields": [form[name] for name in RetrainForm.ADVANCED_FIELDS],
@@ -167,7 +171,7 @@ class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
     @staticmethod
     def _picture(file: Path | None):
         if file is None:
-            raise Http404("no such picture yet")
+            raise Http404(_("no such picture yet"))
         response = FileResponse(file.open("rb"), content_type="image/png")
         response["Cache-Control"] = "private, max-age=3600"
         return response
@@ -179,14 +183,14 @@ class TrainingRunAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         except RetrainError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
-            self.message_user(request, done.format(run=run))
+            self.message_user(request, done % {"run": run.run_id})
         return redirect(self.change_url(run))
 
     def cancel_view(self, request, pk):
         return self._act_on_run(request, pk, do_cancel_run,
-                                "Cancelling {run.run_id}: it stops after its current step and "
-                                "keeps its checkpoint.")
+                                _("Cancelling %(run)s: it stops after its current step and "
+                                  "keeps its checkpoint."))
 
     def resume_view(self, request, pk):
         return self._act_on_run(request, pk, do_resume_run,
-                                "{run.run_id} is queued again and goes on from its checkpoint.")
+                                _("%(run)s is queued again and goes on from its checkpoint."))

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inference.registry import weights_path
 from training.actions import RetrainError, can_retrain, do_promote, do_roll_back
@@ -30,15 +32,15 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
               "training_run_link", "replaced", "promoted_by", "promoted_at", "created",
               "weights_path", "card_json")
 
-    @admin.display(description="steps")
+    @admin.display(description=gettext_lazy("steps"))
     def trained_steps(self, version):
         return version.trained_steps
 
-    @admin.display(description="held-out metrics")
+    @admin.display(description=gettext_lazy("held-out metrics"))
     def metrics_summary(self, version):
         return describe_metrics(version.metrics) or "-"
 
-    @admin.display(description="training run")
+    @admin.display(description=gettext_lazy("training run"))
     def training_run_link(self, version):
         run = TrainingRun.objects.filter(model_version=version).first()
         if run is None:
@@ -46,7 +48,7 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>',
                            reverse("admin:training_trainingrun_change", args=(run.pk,)), run)
 
-    @admin.display(description="card")
+    @admin.display(description=gettext_lazy("card"))
     def card_json(self, version):
         return format_html("<pre>{}</pre>", json.dumps(version.card, indent=1, sort_keys=True))
 
@@ -78,8 +80,8 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         except RetrainError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
-            self.message_user(request, f"{version} is now active: the workers use it from their "
-                                       "next picture.")
+            self.message_user(request, _("%(version)s is now active: the workers use it from "
+                                         "their next picture.") % {"version": version})
 
     def _roll_back(self, request, category) -> None:
         try:
@@ -87,7 +89,8 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         except RetrainError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
-            self.message_user(request, f"{category} rolled back to {version}.")
+            self.message_user(request, _("%(category)s rolled back to %(version)s.")
+                              % {"category": category, "version": version})
 
     @staticmethod
     def live_version(category: str) -> ModelVersion | None:
@@ -111,7 +114,8 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         once confirmed when it does worse (or could not be compared)."""
         version = get_object_or_404(ModelVersion, pk=pk)
         if version.status == ModelVersion.Status.ACTIVE:
-            self.message_user(request, f"{version} is already active.", messages.WARNING)
+            self.message_user(request, _("%(version)s is already active.") % {"version": version},
+                              messages.WARNING)
             return redirect(self.change_url(version))
         live = self.live_version(version.category)
         try:
@@ -122,11 +126,11 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         refusal, status = "", 200
         if request.method == "POST":
             if request.POST.get("live", "") != (live.version if live else ""):
-                refusal, status = ("The live version changed while you looked: here it is "
-                                   "again, beside the new live one."), 409
+                refusal, status = _("The live version changed while you looked: here it is "
+                                    "again, beside the new live one."), 409
             elif must_confirm and request.POST.get("confirm") != "yes":
-                refusal, status = ("Tick “Promote anyway” to promote a version that does worse "
-                                   "than the live one."), 400
+                refusal, status = _("Tick “Promote anyway” to promote a version that does "
+                                    "worse than the live one."), 400
             else:
                 self._promote(request, version)
                 return redirect(self.change_url(version))
@@ -141,7 +145,8 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
                              "lower_is_better": name == "l1"})
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta, "title": f"Promote {version}?",
+            "opts": self.model._meta,
+            "title": _("Promote %(version)s?") % {"version": version},
             "version": version, "live": live, "report": report, "problem": problem,
             "rows": rows, "must_confirm": must_confirm, "refusal": refusal,
             "sheet_url": self.admin_url("comparison", version.pk) if report else "",
@@ -155,35 +160,38 @@ class ModelVersionAdmin(RetrainPermissionMixin, admin.ModelAdmin):
         try:
             report = self.comparison(version, self.live_version(version.category))
         except (OSError, ValueError, RuntimeError) as error:
-            raise Http404(f"no comparison: {error}") from error
+            raise Http404(_("no comparison: %(error)s") % {"error": error}) from error
         sheet = inside_runs_dir(report["sheet"])
         if sheet is None:
-            raise Http404("no contact sheet")
+            raise Http404(_("no contact sheet"))
         return FileResponse(sheet.open("rb"), content_type="image/png")
 
     def roll_back_view(self, request, pk):
         version = get_object_or_404(ModelVersion, pk=pk)
         if version.status != ModelVersion.Status.ACTIVE:
-            self.message_user(request, f"{version} is not the active version; roll back from "
-                                       "the active one.", messages.ERROR)
+            self.message_user(request, _("%(version)s is not the active version; roll back "
+                                         "from the active one.") % {"version": version},
+                              messages.ERROR)
         else:
             self._roll_back(request, version.category)
         return redirect(self.change_url(version))
 
-    @admin.action(description="Promote the selected version (make it active)…",
+    @admin.action(description=gettext_lazy("Promote the selected version (make it active)…"),
                   permissions=["retrain"])
     def promote_selected(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Select exactly one version to promote.", messages.ERROR)
+            self.message_user(request, _("Select exactly one version to promote."),
+                              messages.ERROR)
             return None
         return redirect(self.admin_url("promote", queryset.get().pk))  # compare it first
 
-    @admin.action(description="Roll back the selected active versions to the previous one",
+    @admin.action(description=gettext_lazy("Roll back the selected active versions to the "
+                                       "previous one"),
                   permissions=["retrain"])
     def roll_back_selected(self, request, queryset):
         active = queryset.filter(status=ModelVersion.Status.ACTIVE)
         if not active.exists():
-            self.message_user(request, "Select an active version to roll back from.",
+            self.message_user(request, _("Select an active version to roll back from."),
                               messages.ERROR)
         for version in active:
             self._roll_back(request, version.category)

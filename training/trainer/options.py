@@ -10,6 +10,9 @@ import shlex
 from dataclasses import dataclass, field
 from typing import get_args
 
+# _ only marks words for the catalog (gettext_noop): the admin form translates them when built.
+from django.utils.translation import gettext_noop as _
+
 from inference.networks import ARCHITECTURES, GENERATOR_PRESETS, size_multiple
 from inference.rasterize import HINTED_CHANNELS, SKETCH_CHANNELS
 from training.losses import GAN_MODES
@@ -43,54 +46,67 @@ class TrainConfig:
     category: str = field(metadata={"subject": True})
     dataset: str = field(metadata={"subject": True})  # a name under TRAINING_DATA_DIR, or a folder
     generator: str = option(
-        "resnet9", "generator preset; resnet9 is the full-size pix2pix generator, small runs in "
-        "real time on a CPU", choices=tuple(GENERATOR_PRESETS), form=MAIN)
+        "resnet9", _("generator preset; resnet9 is the full-size pix2pix generator, small runs "
+                     "in real time on a CPU"), choices=tuple(GENERATOR_PRESETS), form=MAIN,
+        label=_("Generator"))
     architecture: str | None = option(
         None, "build this architecture from --generator-args instead of a preset",
         choices=ARCHITECTURES)
     generator_args: dict = option(
-        {}, 'JSON build arguments overriding the preset\'s, e.g. {"ngf": 32, "n_blocks": 6}',
-        form=ADVANCED, label="Generator arguments")
-    steps: int | None = option(None, "training steps (batches); give steps or epochs", low=1,
-                               form=MAIN, group="length")
-    epochs: int | None = option(
-        None, f"passes over the training pairs ({DEFAULT_EPOCHS} when neither is given)", low=1,
-        form=MAIN, group="length")
-    batch_size: int = option(1, "pairs per step", low=1, high=256, form=MAIN)
-    image_size: int = option(256, "training crop size", low=16, high=1024, form=ADVANCED)
+        {}, _('JSON build arguments overriding the preset\'s, e.g. {"ngf": 32, "n_blocks": 6}'),
+        form=ADVANCED, label=_("Generator arguments"))
+    steps: int | None = option(None, _("training steps (batches); give steps or epochs"), low=1,
+                               form=MAIN, group="length", label=_("Steps"))
+    epochs: int | None = option(  # a literal 200 (DEFAULT_EPOCHS), so the catalog can hold it
+        None, _("passes over the training pairs (200 when neither is given)"), low=1,
+        form=MAIN, group="length", label=_("Epochs"))
+    batch_size: int = option(1, _("pairs per step"), low=1, high=256, form=MAIN,
+                             label=_("Batch size"))
+    image_size: int = option(256, _("training crop size"), low=16, high=1024, form=ADVANCED,
+                             label=_("Image size"))
     lr: float = option(2e-4, "Adam learning rate", low=0.0, open_low=True, high=1.0)
     beta1: float = option(0.5, "Adam beta1", low=0.0, high=1.0, open_high=True)
     beta2: float = option(0.999, "Adam beta2", low=0.0, high=1.0, open_high=True)
-    lambda_l1: float = option(10.0, "weight of the L1 term against the GAN loss", low=0.0,
-                              form=MAIN, label="Lambda L1")
-    gan_mode: str = option("lsgan", "GAN loss", choices=GAN_MODES, form=MAIN, label="GAN mode")
+    lambda_l1: float = option(10.0, _("weight of the L1 term against the GAN loss"), low=0.0,
+                              form=MAIN, label=_("Lambda L1"))
+    gan_mode: str = option("lsgan", _("GAN loss"), choices=GAN_MODES, form=MAIN,
+                           label=_("GAN mode"))
     lambda_gp: float = option(10.0, "gradient penalty weight for wgangp", low=0.0)
-    ndf: int = option(64, "discriminator filters in its first layer", low=1, high=512,
-                      form=ADVANCED, label="Discriminator filters")
-    n_layers: int = option(3, "discriminator depth: 0 pixel, 1 16x16, 3 70x70, 5 286x286",
-                           low=0, high=6, form=ADVANCED, label="Discriminator layers")
-    jitter: bool = option(True, "resize to 286 and crop back to 256 at random (scaled with the "
-                          "image size)", form=MAIN)
-    mirror: bool = option(True, "flip left-right at random", form=MAIN)
-    stroke_width: bool = option(True, "vary the sketch's line width", form=MAIN)
-    wobble: bool = option(True, "wobble the sketch's lines like a hand", form=MAIN)
-    gaps: bool = option(True, "leave small gaps in the sketch's lines", form=MAIN)
-    doodles: bool = option(True, "add a child's doodles to some sketches: a sun, clouds, hearts, "
-                           "letters, speed lines, shading scribbled inside shapes", form=MAIN)
-    retrace: bool = option(True, "trace some sketches' lines twice, a little apart", form=MAIN)
-    plain_outlines: bool = option(True, "drop the inner detail of some sketches: the main "
-                                  "outlines only", form=MAIN)
-    bridge: bool = option(True, "redraw HED and Canny sketches as a child would, a new hand "
-                          "each time (datasets built before build_dataset's bridge)", form=MAIN)
-    hints: bool = option(False, "colour hints: the generator also takes crayon colours sampled "
-                         "from the picture (5 input channels; served from coloured strokes)",
-                         form=MAIN, label="Colour hints")
-    seed: int = option(0, "seed of every random choice (a CPU run is deterministic)", low=0,
-                       form=ADVANCED)
+    ndf: int = option(64, _("discriminator filters in its first layer"), low=1, high=512,
+                      form=ADVANCED, label=_("Discriminator filters"))
+    n_layers: int = option(3, _("discriminator depth: 0 pixel, 1 16x16, 3 70x70, 5 286x286"),
+                           low=0, high=6, form=ADVANCED, label=_("Discriminator layers"))
+    jitter: bool = option(True, _("resize to 286 and crop back to 256 at random (scaled with "
+                                  "the image size)"), form=MAIN, label=_("Jitter"))
+    mirror: bool = option(True, _("flip left-right at random"), form=MAIN, label=_("Mirror"))
+    stroke_width: bool = option(True, _("vary the sketch's line width"), form=MAIN,
+                                label=_("Stroke width"))
+    wobble: bool = option(True, _("wobble the sketch's lines like a hand"), form=MAIN,
+                          label=_("Wobble"))
+    gaps: bool = option(True, _("leave small gaps in the sketch's lines"), form=MAIN,
+                        label=_("Gaps"))
+    doodles: bool = option(True, _("add a child's doodles to some sketches: a sun, clouds, "
+                                   "hearts, letters, speed lines, shading scribbled inside "
+                                   "shapes"), form=MAIN, label=_("Doodles"))
+    retrace: bool = option(True, _("trace some sketches' lines twice, a little apart"),
+                           form=MAIN, label=_("Retrace"))
+    plain_outlines: bool = option(True, _("drop the inner detail of some sketches: the main "
+                                          "outlines only"), form=MAIN,
+                                  label=_("Plain outlines"))
+    bridge: bool = option(True, _("redraw HED and Canny sketches as a child would, a new hand "
+                                  "each time (datasets built before build_dataset's bridge)"),
+                          form=MAIN, label=_("Bridge"))
+    hints: bool = option(False, _("colour hints: the generator also takes crayon colours "
+                                  "sampled from the picture (5 input channels; served from "
+                                  "coloured strokes)"),
+                         form=MAIN, label=_("Colour hints"))
+    seed: int = option(0, _("seed of every random choice (a CPU run is deterministic)"), low=0,
+                       form=ADVANCED, label=_("Seed"))
     device: str = option("auto", "auto, cpu, cuda or cuda:N (auto: CUDA when there is one)")
     sample_every: int | None = option(
         None, "steps between sample grids (default: once per epoch, at most 50 grids)", low=1)
-    checkpoint_every: int = option(500, "steps between checkpoints", low=1, form=ADVANCED)
+    checkpoint_every: int = option(500, _("steps between checkpoints"), low=1, form=ADVANCED,
+                                   label=_("Checkpoint every"))
     num_workers: int = option(0, "data loader worker processes", low=0)
     version: str | None = option(None, "registry version of the exported model (default: the "
                                  "run id)")
