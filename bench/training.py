@@ -2,8 +2,8 @@
 seed configuration, measured in one run.
 
 For each configuration (and each device: this CPU, and CUDA when there is one) the trainer's
-train_step (channels_last; bf16 autocast and cudnn.benchmark on CUDA) and the
-textbook step of training.trainer.reference (contiguous fp32) start from the same
+train_step (one D pass over both pairs; channels_last, bf16 autocast and cudnn.benchmark on
+CUDA) and the textbook step of training.trainer.reference (contiguous fp32) start from the same
 weights and take turns on the same batch, so a neighbour's load slows both alike. Data loading is
 left out of both. The ratio is the median of the per-turn ratios; on a shared, busy machine it is
 good to about +-20%.

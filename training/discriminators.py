@@ -51,6 +51,8 @@ class PatchDiscriminator(nn.Module):
             raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
         self.n_layers = n_layers
         self.receptive_field = receptive_field(n_layers)
+        # Without BatchNorm each pair's scores depend on that pair alone: pairs may share a batch.
+        self.judges_pairs_alone = norm != "batch"
         use_bias = norm != "batch"  # BatchNorm has its own shift; InstanceNorm(affine=False) not
         if n_layers == 0:
             layers = [
