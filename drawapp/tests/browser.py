@@ -236,6 +236,13 @@ def sign_in(browser, base_url: str, user) -> None:
     client = Client()
     client.force_login(user)
     browser.get(base_url + "/join/")
+    # The page's service worker fetches the app shell as it installs; a shell page fetched after
+    # the cookies below are swapped would set a new CSRF cookie behind the next page's back
+    # (its forms then answer 403), so the swap waits until the worker is in place.
+    browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "if (!navigator.serviceWorker) { done(); return; }"
+        "navigator.serviceWorker.ready.then(() => done(), () => done());")
     browser.delete_all_cookies()
     browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
                         "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
