@@ -60,6 +60,10 @@ class Teacher(models.Model):
     display_name = models.CharField(max_length=60, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("teacher")
+        verbose_name_plural = _("teachers")
+
     def __str__(self):
         return self.display_name or self.user.get_username()
 
@@ -79,6 +83,8 @@ class Classroom(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("classroom")
+        verbose_name_plural = _("classrooms")
         ordering = ["name"]
 
     def __str__(self):
@@ -118,6 +124,8 @@ class KidProfile(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("kid profile")
+        verbose_name_plural = _("kid profiles")
         ordering = ["first_name", "last_initial"]
         constraints = [
             models.UniqueConstraint(
@@ -179,6 +187,8 @@ class SignInAlert(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("sign-in alert")
+        verbose_name_plural = _("sign-in alerts")
         ordering = ["-updated", "-pk"]
 
     def __str__(self):
@@ -235,6 +245,8 @@ class Artwork(models.Model):
     objects = ArtworkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("artwork")
+        verbose_name_plural = _("artworks")
         ordering = ["-created", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -262,6 +274,8 @@ class Star(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("star")
+        verbose_name_plural = _("stars")
         constraints = [
             models.UniqueConstraint(fields=["kid", "artwork"], name="one_star_per_kid_per_artwork")
         ]
@@ -282,6 +296,8 @@ class Badge(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
         ordering = ["order", "pk"]
 
     def __str__(self):
@@ -311,6 +327,8 @@ class AwardedBadge(models.Model):
     seen = models.BooleanField(default=False, help_text="The kid's page showed the pop-up")
 
     class Meta:
+        verbose_name = _("awarded badge")
+        verbose_name_plural = _("awarded badges")
         ordering = ["-awarded_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["kid", "badge"], name="a_badge_once_per_kid")
@@ -352,6 +370,8 @@ class Challenge(models.Model):
     objects = ChallengeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
         ordering = ["-starts", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ends__gte=models.F("starts")),
@@ -378,8 +398,9 @@ class ChallengeEntry(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("challenge entry")
+        verbose_name_plural = _("challenge entries")
         ordering = ["-is_winner", "created"]
-        verbose_name_plural = "challenge entries"
         constraints = [
             models.UniqueConstraint(fields=["challenge", "kid"], name="one_entry_per_kid"),
             models.UniqueConstraint(fields=["challenge"], condition=Q(is_winner=True),
