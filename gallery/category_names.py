@@ -1,16 +1,8 @@
 """The picture kinds in the page's language (the database and URLs keep the English ids); the
 same "category" entries as drawapp's buttons, so a kind has one name everywhere."""
 from django.utils.functional import lazy
-from django.utils.translation import pgettext_lazy
 
-CATEGORY_NAMES = {
-    "panda": pgettext_lazy("category", "panda"),
-    "car": pgettext_lazy("category", "car"),
-    "shoe": pgettext_lazy("category", "shoe"),
-    "gemstone": pgettext_lazy("category", "gemstone"),
-    "space": pgettext_lazy("category", "space"),
-    "maplestory": pgettext_lazy("category", "MapleStory"),
-}
+from drawapp.labels import CATEGORY_NAMES
 
 
 def category_name(category: str) -> str:
