@@ -107,11 +107,25 @@ def daphne_server(env: dict, log_path: Path):
 
 @contextmanager
 def celery_worker(env: dict, queues: list[str], log_path: Path, name: str | None = None):
-    """One solo-pool Celery worker on the given queues, as the GPU workers run; workers started
-    side by side need different names."""
+    """One solo-pool Celery worker on the given queues, as the GPU workers run, yielded once it
+    consumes its queues; workers started side by side need different names."""
     command = [str(BIN / "celery"), "-A", "drawapp", "worker", "--pool=solo",
                "--prefetch-multiplier=1", "--without-heartbeat", "--without-mingle",
                "--without-gossip", "--loglevel=INFO", "-Q", ",".join(queues),
                "-n", f"{name or f'test-{os.getpid()}'}@%h"]
     with _logged_process(command, env, log_path) as process:
+        wait_for_worker_ready(log_path, process)
         yield process
+
+
+def wait_for_worker_ready(log_path: Path, process: subprocess.Popen, timeout: float = 120) -> None:
+    """Block until the worker logs that it is ready: a worker still importing torch would
+    leave every job to the workers started before it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if " ready." in log_path.read_text(errors="replace"):
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited ({process.returncode}); see {log_path}")
+        time.sleep(0.1)
+    raise TimeoutError(f"the Celery worker was not ready within {timeout} s; see {log_path}")

@@ -6,9 +6,9 @@ import copy
 import pytest
 import torch
 
-from training.trainer import Trainer
+from training.trainer import Trainer, loop
 from training.trainer.data import prefetched
-from training.trainer.loop import training_memory_format
+from training.trainer.loop import autocast_dtype_for, training_memory_format
 from training.trainer.reference import plain_step
 
 from .tiny_runs import tiny_config, write_tiny_dataset
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.usefixtures("on_one_torch_thread")
 
 def test_a_fast_step_gives_the_plain_loops_losses(tmp_path):
     dataset = write_tiny_dataset(tmp_path / "data", pairs=2, val=1, size=32)
-    trainer = Trainer(tiny_config(str(dataset), steps=10, batch_size=2), runs_dir=tmp_path / "r",
-                      export=False)
+    trainer = Trainer(tiny_config(str(dataset), steps=10, batch_size=2, precision="fp32"),
+                      runs_dir=tmp_path / "r", export=False)
     assert trainer.discriminator.judges_pairs_alone  # the one-pass path is the one checked
     contiguous = torch.contiguous_format
     step = plain_step(trainer.config,
@@ -65,3 +65,32 @@ def test_channels_last_on_cuda_only():
     # cuDNN's tensor cores want channels_last; oneDNN's CPU training step measured slower in it.
     assert training_memory_format(torch.device("cuda")) == torch.channels_last
     assert training_memory_format(torch.device("cpu")) == torch.contiguous_format
+
+
+def test_the_cpu_computes_in_bf16_only_where_the_chip_does_it_natively(monkeypatch):
+    cpu = torch.device("cpu")
+    monkeypatch.setattr(loop, "cpu_computes_bf16", lambda: True)
+    assert autocast_dtype_for(cpu, "auto") == torch.bfloat16
+    assert autocast_dtype_for(cpu, "fp32") is None
+    monkeypatch.setattr(loop, "cpu_computes_bf16", lambda: False)  # oneDNN would emulate it
+    assert autocast_dtype_for(cpu, "auto") is None
+    assert autocast_dtype_for(cpu, "bf16") == torch.bfloat16  # asked for: emulated, but honoured
+
+
+def test_a_bf16_step_follows_the_fp32_step_closely(tmp_path):
+    """bf16 autocast changes the arithmetic, not the algorithm: from the same weights its losses
+    stay within bf16's rounding of the fp32 step's."""
+    dataset = write_tiny_dataset(tmp_path / "data", pairs=2, val=1, size=32)
+    items = None
+    losses = {}
+    for precision in ("fp32", "bf16"):
+        trainer = Trainer(tiny_config(str(dataset), steps=10, batch_size=2, precision=precision),
+                          runs_dir=tmp_path / precision, export=False)
+        assert trainer.autocast_dtype == (torch.bfloat16 if precision == "bf16" else None)
+        items = items or [trainer.train_pairs[index] for index in range(2)]
+        batch = {name: torch.stack([item[name] for item in items]) for name in ("sketch", "photo")}
+        losses[precision] = [trainer.train_step(batch) for _ in range(STEPS)]
+    for fp32, bf16 in zip(losses["fp32"], losses["bf16"], strict=True):
+        for name in ("d", "g_gan", "l1"):
+            assert bf16[name] == pytest.approx(fp32[name], rel=0.05), name
+        assert bf16 != fp32  # it did compute in bf16

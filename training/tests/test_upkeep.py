@@ -24,6 +24,17 @@ class worker_consuming:  # noqa: N801  (reads as a phrase at the call)
             queues=SimpleNamespace(consume_from={queue: object() for queue in queues})))
 
 
+@pytest.fixture(autouse=True)
+def no_awake_beat(monkeypatch):
+    """worker_ready also starts the picture worker's awake beat, a thread that would go on
+    marking panda awake in this test process (under whatever Redis prefix later tests set)."""
+    from drawapp.pictures import awake
+
+    beats = []
+    monkeypatch.setattr(awake, "beat", lambda categories, stop: beats.append(categories))
+    return beats
+
+
 @pytest.fixture
 def books_to_keep(retrain_dirs):
     """An unregistered active model file and a running run whose worker went silent."""
@@ -41,8 +52,10 @@ def test_a_starting_training_worker_registers_models_and_marks_silent_runs(books
 
 
 @pytest.mark.django_db
-def test_a_starting_picture_worker_leaves_the_training_books_alone(books_to_keep):
+def test_a_starting_picture_worker_leaves_the_training_books_alone(books_to_keep, no_awake_beat):
     worker_ready.send(sender=worker_consuming("gen.panda", "gen.car"))
+
+    assert no_awake_beat == [["panda", "car"]]  # it says it is awake for what it serves
 
     assert not ModelVersion.objects.exists()
     books_to_keep.refresh_from_db()

@@ -19,6 +19,7 @@ from training.losses import GAN_MODES
 
 # Options added after runs were saved: a saved run without them resumes as it ran, without.
 OPTIONS_ADDED_OFF = ("doodles", "retrace", "plain_outlines", "bridge", "hints")
+PRECISIONS = ("auto", "fp32", "bf16")
 DEFAULT_EPOCHS = 200  # pix2pix: 100 at the starting rate + 100 decaying to zero
 MAIN, ADVANCED = "main", "advanced"  # where the admin's retrain form shows an option
 
@@ -103,6 +104,10 @@ class TrainConfig:
     seed: int = option(0, _("seed of every random choice (a CPU run is deterministic)"), low=0,
                        form=ADVANCED, label=_("Seed"))
     device: str = option("auto", "auto, cpu, cuda or cuda:N (auto: CUDA when there is one)")
+    precision: str = option(
+        "auto", "arithmetic of the training step: auto is bf16 autocast where the chip computes "
+        "bf16 natively (CUDA; CPUs with AVX-512 BF16 or AMX), fp16 on older CUDA, else fp32",
+        choices=PRECISIONS)
     sample_every: int | None = option(
         None, "steps between sample grids (default: once per epoch, at most 50 grids)", low=1)
     checkpoint_every: int = option(500, _("steps between checkpoints"), low=1, form=ADVANCED,
@@ -167,6 +172,9 @@ class TrainConfig:
         document.pop("activate", None)
         for name in OPTIONS_ADDED_OFF:  # runs saved before these options ran without them
             document.setdefault(name, False)
+        # Runs saved before "precision" computed in fp32 on the CPU and under autocast on CUDA.
+        document.setdefault("precision", "auto" if document.get("device", "auto") != "cpu"
+                            else "fp32")
         known = {declared.name for declared in dataclasses.fields(cls)}
         unknown = set(document) - known
         if unknown:
