@@ -1,4 +1,5 @@
-"""Generator forward time at 256x256 for each preset, against this machine's matmul roofline."""
+"""Generator forward time at 256x256 for each preset, as served (bf16 on a CPU that computes it
+natively, else fp32) and in fp32, each against this machine's GEMM roofline in its own dtype."""
 import statistics
 import time
 
@@ -6,6 +7,7 @@ import torch
 from torch import nn
 
 from inference.networks import GENERATOR_PRESETS, build_generator, count_parameters
+from inference.precision import serving_dtype
 from inference.registry import as_served_input, prepare_for_inference
 from inference.threads import torch_threads
 
@@ -24,9 +26,9 @@ TARGET_RATIOS = {"resnet9": 1.1, "small": 1.3}  # forward time / roofline, at mo
 
 
 def matmul_rate(m: int, k: int, n: int, runs: int = MATMUL_RUNS,
-                clock=time.perf_counter) -> float:
-    """Best fp32 torch.mm rate on the CPU in FLOP/s for an (m x k) @ (k x n) product."""
-    left, right = torch.randn(m, k), torch.randn(k, n)
+                clock=time.perf_counter, dtype: torch.dtype = torch.float32) -> float:
+    """Best torch.mm rate on the CPU in FLOP/s for an (m x k) @ (k x n) product in dtype."""
+    left, right = torch.randn(m, k, dtype=dtype), torch.randn(k, n, dtype=dtype)
     with torch.inference_mode():
         torch.mm(left, right)  # warm-up: thread pool, BLAS buffers
         best = float("inf")
@@ -39,11 +41,13 @@ def matmul_rate(m: int, k: int, n: int, runs: int = MATMUL_RUNS,
 
 def conv_rate(memory_format: torch.memory_format, channels: int = SEED_CONV[0],
               side: int = SEED_CONV[1], runs: int = MATMUL_RUNS,
-              clock=time.perf_counter) -> float:
-    """Best fp32 rate of one 3x3 channels -> channels conv at side x side output, in FLOP/s,
-    with weights and input in memory_format."""
-    layer = nn.Conv2d(channels, channels, kernel_size=3).eval().to(memory_format=memory_format)
-    batch = torch.randn(1, channels, side + 2, side + 2).contiguous(memory_format=memory_format)
+              clock=time.perf_counter, dtype: torch.dtype = torch.float32) -> float:
+    """Best rate of one 3x3 channels -> channels conv at side x side output, in FLOP/s, with
+    weights and input in memory_format and dtype."""
+    layer = nn.Conv2d(channels, channels, kernel_size=3).eval().to(dtype=dtype,
+                                                                   memory_format=memory_format)
+    batch = torch.randn(1, channels, side + 2, side + 2, dtype=dtype).contiguous(
+        memory_format=memory_format)
     with torch.inference_mode():
         layer(batch)
         best = float("inf")
@@ -90,16 +94,20 @@ def forward_seconds(module: nn.Module, batch: torch.Tensor, clock=time.perf_coun
     return statistics.median(times)
 
 
-def best_rate(clock=time.perf_counter) -> dict[str, float]:
-    """The roofline candidates' rates in FLOP/s, by name."""
-    rates = {f"torch.mm {m}x{k} @ {k}x{n}": matmul_rate(m, k, n, clock=clock)
+def best_rate(clock=time.perf_counter, dtype: torch.dtype = torch.float32) -> dict[str, float]:
+    """The roofline candidates' rates in FLOP/s in dtype, by name."""
+    rates = {f"torch.mm {m}x{k} @ {k}x{n}": matmul_rate(m, k, n, clock=clock, dtype=dtype)
              for m, k, n in MATMUL_SHAPES}
     channels, side = SEED_CONV
     for memory_format in (torch.contiguous_format, torch.channels_last):
         label = str(memory_format).removeprefix("torch.")
         rates[f"conv3x3 {channels}->{channels} at {side}x{side} {label}"] = \
-            conv_rate(memory_format, clock=clock)
+            conv_rate(memory_format, clock=clock, dtype=dtype)
     return rates
+
+
+def dtype_name(dtype: torch.dtype) -> str:
+    return {torch.float32: "fp32", torch.bfloat16: "bf16", torch.float16: "fp16"}[dtype]
 
 
 def one_thread_cpu_ratio(module: nn.Module, batch: torch.Tensor, flops: int,
@@ -109,55 +117,72 @@ def one_thread_cpu_ratio(module: nn.Module, batch: torch.Tensor, flops: int,
     return forward_seconds(module, batch, clock=time.thread_time) / (flops / rate)
 
 
-def measure_preset(name: str, rate: float, cpu_rate: float) -> dict:
-    """Forward time as served (registry's dtype and memory format) and, for comparison, in
-    the default contiguous layout; and the one-thread CPU-time ratio at cpu_rate."""
+def measure_preset(name: str, rate: float, cpu_rate: float, fp32_rate: float) -> dict:
+    """Forward time as served (registry's dtype and memory format), in fp32 and in the default
+    contiguous layout, each ratio against the roofline of its own dtype; and the one-thread
+    CPU-time ratio (as served) at cpu_rate."""
     architecture, arguments = GENERATOR_PRESETS[name]
     device = torch.device("cpu")
     module = prepare_for_inference(build_generator(architecture, **arguments), device)
     batch = as_served_input(torch.rand(1, 1, PICTURE_SIZE, PICTURE_SIZE), device)
     flops = conv_flops(module, batch)
     seconds = forward_seconds(module, batch)
-    contiguous_seconds = forward_seconds(module.to(memory_format=torch.contiguous_format),
-                                         batch.contiguous())
-    module.to(memory_format=torch.channels_last)
     with torch_threads(1):
         cpu_ratio = one_thread_cpu_ratio(module, batch, flops, cpu_rate)
+    fp32_seconds = forward_seconds(module.float(), batch.float())
+    contiguous_seconds = forward_seconds(module.to(memory_format=torch.contiguous_format),
+                                         batch.float().contiguous())
     roofline = flops / rate
     return {"preset": name, "parameters": count_parameters(module), "gflop": flops / 1e9,
-            "forward_ms": seconds * 1000, "contiguous_ms": contiguous_seconds * 1000,
-            "roofline_ms": roofline * 1000, "ratio": seconds / roofline, "cpu_ratio": cpu_ratio}
+            "forward_ms": seconds * 1000, "fp32_ms": fp32_seconds * 1000,
+            "contiguous_ms": contiguous_seconds * 1000, "roofline_ms": roofline * 1000,
+            "ratio": seconds / roofline, "fp32_ratio": fp32_seconds / (flops / fp32_rate),
+            "cpu_ratio": cpu_ratio}
+
+
+def roofline_rates(dtype: torch.dtype) -> tuple[float, float]:
+    """(best rate on all threads, best one-thread CPU-time rate) in dtype; prints the first."""
+    rates = best_rate(dtype=dtype)
+    rate = max(rates.values())
+    measured = ", ".join(f"{name}: {value / 1e9:.1f}" for name, value in rates.items())
+    print(f"GEMM rate (roofline) in {dtype_name(dtype)}: {rate / 1e9:.1f} GFLOP/s, the best of "
+          f"{measured} (best of {MATMUL_RUNS} each, {torch.get_num_threads()} threads)")
+    with torch_threads(1):
+        cpu_rate = max(best_rate(clock=time.thread_time, dtype=dtype).values())
+    return rate, cpu_rate
 
 
 def run() -> list[dict]:
-    """Measure and print the matmul rate and every preset's forward time; returns the rows."""
-    threads = torch.get_num_threads()
-    rates = best_rate()
-    rate = max(rates.values())
-    measured = ", ".join(f"{name}: {value / 1e9:.1f}" for name, value in rates.items())
-    print(f"GEMM rate (roofline): {rate / 1e9:.1f} GFLOP/s, the best of fp32 {measured} "
-          f"(best of {MATMUL_RUNS} each, {threads} threads)")
-    with torch_threads(1):
-        cpu_rate = max(best_rate(clock=time.thread_time).values())
-    print(f"one thread, in CPU time: {cpu_rate / 1e9:.1f} GFLOP/s ('1-thread CPU ratio' is the "
-          f"forward's CPU time on one thread over the roofline at this rate: steadier than wall "
-          f"time when other jobs share the machine)")
-    print(f"generator forward, 1x1x{PICTURE_SIZE}x{PICTURE_SIZE}, as served on CPU (fp32, "
-          f"channels_last; 'contiguous ms' is the default layout), median of {TIMED_RUNS} after "
-          f"{WARM_UP_RUNS} warm-up runs:")
-    print(f"{'preset':<9}{'parameters':>12}{'GFLOP':>9}{'forward ms':>12}{'contiguous ms':>15}"
-          f"{'roofline ms':>13}{'ratio':>7}{'1-thread CPU ratio':>20}")
+    """Measure and print the GEMM rates and every preset's forward time; returns the rows."""
+    served = serving_dtype(torch.device("cpu"))
+    fp32_rate, fp32_cpu_rate = roofline_rates(torch.float32)
+    rate, cpu_rate = (fp32_rate, fp32_cpu_rate) if served == torch.float32 \
+        else roofline_rates(served)
+    print(f"one thread, in CPU time, {dtype_name(served)}: {cpu_rate / 1e9:.1f} GFLOP/s "
+          f"('1-thread CPU ratio' is the forward's CPU time on one thread over the roofline at "
+          f"this rate: steadier than wall time when other jobs share the machine)")
+    print(f"generator forward, 1x1x{PICTURE_SIZE}x{PICTURE_SIZE}, as served on this CPU "
+          f"({dtype_name(served)}, channels_last; 'ratio' against the {dtype_name(served)} "
+          f"roofline), in fp32 ('fp32 ratio' against the fp32 roofline) and fp32 in the default "
+          f"layout ('contiguous ms'); median of {TIMED_RUNS} after {WARM_UP_RUNS} warm-up runs:")
+    print(f"{'preset':<9}{'parameters':>12}{'GFLOP':>7}{'forward ms':>12}{'fp32 ms':>9}"
+          f"{'contiguous ms':>15}{'roofline ms':>13}{'ratio':>7}{'fp32 ratio':>12}"
+          f"{'1-thread CPU ratio':>20}")
     rows = []
     for name in PRESETS:
-        row = measure_preset(name, rate, cpu_rate)
+        row = measure_preset(name, rate, cpu_rate, fp32_rate)
         rows.append(row)
-        print(f"{name:<9}{row['parameters']:>12,}{row['gflop']:>9.1f}{row['forward_ms']:>12.1f}"
-              f"{row['contiguous_ms']:>15.1f}{row['roofline_ms']:>13.1f}{row['ratio']:>6.2f}x"
-              f"{row['cpu_ratio']:>19.2f}x", flush=True)
+        print(f"{name:<9}{row['parameters']:>12,}{row['gflop']:>7.1f}{row['forward_ms']:>12.1f}"
+              f"{row['fp32_ms']:>9.1f}{row['contiguous_ms']:>15.1f}{row['roofline_ms']:>13.1f}"
+              f"{row['ratio']:>6.2f}x{row['fp32_ratio']:>11.2f}x{row['cpu_ratio']:>19.2f}x",
+              flush=True)
     for row in rows:
         if row["preset"] in TARGET_RATIOS:
             target = TARGET_RATIOS[row["preset"]]
             verdict = "met" if row["ratio"] <= target else "MISSED"
             print(f"target: {row['preset']} within {target}x of its roofline: "
-                  f"{row['ratio']:.2f}x, {verdict} (1-thread CPU ratio {row['cpu_ratio']:.2f}x)")
+                  f"{row['ratio']:.2f}x as served ({dtype_name(served)}), {verdict}; fp32 "
+                  f"{row['fp32_ratio']:.2f}x; as served it takes {row['forward_ms']:.0f} ms "
+                  f"against {row['fp32_ms']:.0f} ms in fp32 "
+                  f"({row['fp32_ms'] / row['forward_ms']:.2f}x the fp32 speed)")
     return rows

@@ -17,6 +17,7 @@ from inference.categories import CATEGORIES
 from inference.files import write_atomically, write_text_atomically
 from inference.narrow_conv import serve_narrow_convs_space_to_depth
 from inference.networks import build_generator
+from inference.precision import serving_dtype
 from inference.rasterize import HINTED_CHANNELS, SKETCH_CHANNELS, model_input
 
 logger = logging.getLogger(__name__)
@@ -197,11 +198,6 @@ def _load_module(path: Path, card: dict, device: torch.device) -> nn.Module:
         state[name] = tensor.to(device, serving_dtype(device), copy=True)
     module.load_state_dict(state, strict=True, assign=True)
     return prepare_for_inference(module, device)
-
-
-def serving_dtype(device: torch.device) -> torch.dtype:
-    """float16 on CUDA (tensor cores, half the memory), float32 elsewhere."""
-    return torch.float16 if device.type == "cuda" else torch.float32
 
 
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:

@@ -33,6 +33,16 @@ def school(django_user_model):
     return teacher, classroom, kid
 
 
+def teacher_signs_in(browser, page, base_url: str, username: str = "rivera") -> None:
+    """The teacher signs in through the login form on this browser, as on a shared tablet."""
+    browser.delete_all_cookies()
+    browser.get(base_url + "/teacher/login/")
+    browser.find_element(By.NAME, "username").send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(TEACHER_PASSWORD)
+    page.click("teacher-login")
+    page.wait_until(lambda: browser.current_url == base_url + "/teacher/", "the class list")
+
+
 def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     studio_url, browser, default_badges, django_user_model, settings
 ):
@@ -78,12 +88,7 @@ def test_kid_joins_draws_keeps_teacher_approves_and_the_first_badge_pops_up(
     assert not browser.find_elements(By.CSS_SELECTOR, f"[data-testid=art-{artwork.pk}]")
 
     # The teacher signs in on the same tablet and approves it from the queue.
-    browser.delete_all_cookies()
-    browser.get(base_url + "/teacher/login/")
-    browser.find_element(By.NAME, "username").send_keys("rivera")
-    browser.find_element(By.NAME, "password").send_keys(TEACHER_PASSWORD)
-    page.find("teacher-login").click()
-    page.wait_until(lambda: browser.current_url == base_url + "/teacher/", "the class list")
+    teacher_signs_in(browser, page, base_url)
     browser.get(f"{base_url}/teacher/classes/{classroom.pk}/queue/")
     page.find(f"approve-{artwork.pk}").click()
     page.wait_until(lambda: "Approved" in browser.page_source, "the approval message")

@@ -13,7 +13,7 @@ from gallery.actions import (
 from gallery.models import Artwork
 
 from .conftest import STROKES, tiny_png
-from .test_browser import TEACHER_PASSWORD, school
+from .test_browser import school, teacher_signs_in
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -95,12 +95,7 @@ def test_teacher_approves_in_the_queue_and_the_page_stays_where_it_is(
     arts = [do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
                            category="panda") for _ in range(6)]
     page = Page(browser, server_log)
-    browser.delete_all_cookies()
-    browser.get(base_url + "/teacher/login/")
-    browser.find_element("name", "username").send_keys("rivera")
-    browser.find_element("name", "password").send_keys(TEACHER_PASSWORD)
-    page.click("teacher-login")
-    page.wait_until(lambda: browser.current_url == base_url + "/teacher/", "the class list")
+    teacher_signs_in(browser, page, base_url)
     browser.get(f"{base_url}/teacher/classes/{classroom.pk}/queue/")
 
     last = arts[0]  # the oldest waits at the bottom
@@ -127,12 +122,7 @@ def test_approve_all_moves_the_cards_to_the_class_gallery_and_the_page_stays(
     arts = [do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
                            category="panda") for _ in range(4)]
     page = Page(browser, server_log)
-    browser.delete_all_cookies()
-    browser.get(base_url + "/teacher/login/")
-    browser.find_element("name", "username").send_keys("rivera")
-    browser.find_element("name", "password").send_keys(TEACHER_PASSWORD)
-    page.click("teacher-login")
-    page.wait_until(lambda: browser.current_url == base_url + "/teacher/", "the class list")
+    teacher_signs_in(browser, page, base_url)
     browser.get(f"{base_url}/teacher/classes/{classroom.pk}/queue/")
 
     button = page.find("approve-all")

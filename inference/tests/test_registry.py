@@ -11,6 +11,7 @@ from PIL import Image
 from safetensors.torch import load_file, save_file
 
 from inference.networks import ResnetGenerator, init_weights
+from inference.precision import serving_dtype
 from inference.rasterize import rasterize, rasterize_hints, to_tensor
 from inference.registry import (
     STILL_LEARNING,
@@ -48,7 +49,9 @@ def registry(models_dir):
     return Registry(models_dir, device="cpu")
 
 
-def test_float32_round_trip_gives_identical_weights_and_pictures(models_dir, registry):
+def test_float32_round_trip_gives_identical_weights_and_pictures(models_dir, registry,
+                                                                 monkeypatch):
+    monkeypatch.setenv("SERVE_PRECISION", "fp32")  # served as stored, bit for bit
     generator = _tiny_generator()
     save_model(models_dir, "panda", "v1", generator, CARD, dtype=torch.float32)
     set_active_version(models_dir, "panda", "v1")
@@ -63,7 +66,7 @@ def test_float32_round_trip_gives_identical_weights_and_pictures(models_dir, reg
         assert torch.equal(loaded.module(batch), served_original(batch))
 
 
-def test_weights_are_stored_as_float16_by_default_and_served_as_float32_on_cpu(
+def test_weights_are_stored_as_float16_by_default_and_served_in_the_cpus_dtype(
         models_dir, registry):
     generator = _tiny_generator()
     path = save_model(models_dir, "car", "v1", generator, CARD)
@@ -71,8 +74,9 @@ def test_weights_are_stored_as_float16_by_default_and_served_as_float32_on_cpu(
     assert {tensor.dtype for tensor in load_file(path).values()} == {torch.float16}
     assert read_card(path)["dtype"] == "float16"
     module = registry.load("car").module
-    assert {parameter.dtype for parameter in module.parameters()} == {torch.float32}
-    rounded = {name: tensor.half().float() for name, tensor in generator.state_dict().items()}
+    served = serving_dtype(torch.device("cpu"))
+    assert {parameter.dtype for parameter in module.parameters()} == {served}
+    rounded = {name: tensor.half().to(served) for name, tensor in generator.state_dict().items()}
     assert all(torch.equal(rounded[name], tensor) for name, tensor in module.state_dict().items())
 
 
@@ -288,7 +292,8 @@ def test_a_hint_model_sees_the_colour_hints_and_a_sketch_model_ignores_them(mode
                             torch.device("cpu"))
     with torch.inference_mode():  # the same layout as served, so the same kernels
         expected = prepare_for_inference(hinted, torch.device("cpu"))(batch)
-    expected = ((expected[0] + 1) * 127.5).round().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+    expected = ((expected[0].float() + 1) * 127.5).round().clamp(0, 255).byte()
+    expected = expected.permute(1, 2, 0).numpy()
     assert np.array_equal(with_hints, expected)
     # no hints is the same as hint channels of zeros
     zeros = np.zeros_like(hints)

@@ -22,6 +22,7 @@ from torch.utils.data import DataLoader
 
 from inference.files import write_text_atomically
 from inference.networks import build_generator, count_parameters, init_weights
+from inference.precision import cpu_computes_bf16
 from inference.registry import resolve_device, save_model, weights_path
 from training.augment import PairedAugment
 from training.datasets import PairedDataset, read_manifest
@@ -54,15 +55,6 @@ def training_memory_format(device: torch.device) -> torch.memory_format:
     small 0.98x, seed 0.79x, against 1.06x and 1.01x contiguous; bf16 0.75x and 1.18x, against
     1.55x and 2.08x contiguous)."""
     return torch.channels_last if device.type == "cuda" else torch.contiguous_format
-
-
-def cpu_computes_bf16() -> bool:
-    """True when oneDNN runs bf16 convolutions natively here (AVX-512 BF16 or AMX); elsewhere it
-    emulates them, slower than fp32."""
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):
-        return False
 
 
 def autocast_dtype_for(device: torch.device, precision: str) -> torch.dtype | None:
