@@ -34,6 +34,17 @@ def test_a_run_saved_before_these_options_resumes_without_them():
     assert not (old.doodles or old.retrace or old.plain_outlines or old.bridge or old.hints)
 
 
+def test_a_cpu_run_saved_before_precision_resumes_in_fp32_as_it_ran(monkeypatch):
+    saved = TrainConfig(category="panda", dataset="x").to_dict()
+    del saved["precision"]
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    assert TrainConfig.from_dict(saved).precision == "fp32"
+    assert TrainConfig.from_dict({**saved, "device": "cpu"}).precision == "fp32"
+    monkeypatch.setattr("torch.cuda.is_available", lambda: True)  # it ran under CUDA's autocast
+    assert TrainConfig.from_dict(saved).precision == "auto"
+    assert TrainConfig.from_dict({**saved, "precision": "bf16"}).precision == "bf16"
+
+
 def test_the_bridge_redraws_only_edge_datasets_not_yet_bridged(tmp_path):
     world = write_tiny_dataset(tmp_path, name="drawn", pairs=2, val=1)
     edges = write_tiny_dataset(tmp_path, name="edges", pairs=2, val=1, edge_method="canny")

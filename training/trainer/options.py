@@ -10,6 +10,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import get_args
 
+import torch
+
 # _ only marks words for the catalog (gettext_noop): the admin form translates them when built.
 from django.utils.translation import gettext_noop as _
 
@@ -172,9 +174,11 @@ class TrainConfig:
         document.pop("activate", None)
         for name in OPTIONS_ADDED_OFF:  # runs saved before these options ran without them
             document.setdefault(name, False)
-        # Runs saved before "precision" computed in fp32 on the CPU and under autocast on CUDA.
-        document.setdefault("precision", "auto" if document.get("device", "auto") != "cpu"
-                            else "fp32")
+        # Runs saved before "precision" computed under autocast on CUDA and in fp32 on the CPU:
+        # one resumed here goes on as it ran.
+        if "precision" not in document:
+            on_cuda = document.get("device", "auto") != "cpu" and torch.cuda.is_available()
+            document["precision"] = "auto" if on_cuda else "fp32"
         known = {declared.name for declared in dataclasses.fields(cls)}
         unknown = set(document) - known
         if unknown:
