@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 from safetensors.torch import load_file
 
-from inference.registry import ModelUnavailable, Registry
+from inference.registry import ModelUnavailable, Registry, as_served_input
 from training.trainer import TrainConfig
 
 from .tiny_runs import one_torch_thread, shape_pair, write_tiny_dataset
@@ -63,7 +63,8 @@ def test_train_exports_a_candidate_model_the_registry_can_load(folders):
     sketch, _ = shape_pair(0, 256)
     with pytest.raises(ModelUnavailable):  # not active: nothing served until it is promoted
         registry.generate("panda", sketch)
-    assert loaded.module(torch.zeros(1, 1, 256, 256)).shape == (1, 3, 256, 256)
+    blank = as_served_input(torch.zeros(1, 1, 256, 256), loaded.device)
+    assert loaded.module(blank).shape == (1, 3, 256, 256)
 
 
 def test_the_card_command_reproduces_the_model_bit_for_bit(folders):
