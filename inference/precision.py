@@ -3,9 +3,8 @@ import os
 
 import torch
 
-# SERVE_PRECISION=fp32 serves in float32 whatever the chip does (a comparison, or a CPU whose
-# bf16 turns out slower than its detection promised).
-SERVE_PRECISIONS = ("auto", "fp32")
+# SERVE_PRECISION=fp32 serves a CPU in float32 whatever the chip does (a comparison, or a CPU
+# whose bf16 turns out slower than its detection promised); anything else is "auto".
 
 
 def cpu_computes_bf16() -> bool:

@@ -72,6 +72,13 @@ def make_teacher(django_user_model, username: str) -> Teacher:
     return Teacher.objects.create(user=user, display_name=username.title())
 
 
+def one_kid_class(django_user_model) -> tuple[Teacher, Classroom, KidProfile]:
+    """Teacher Rivera's class Sunflowers with one kid, Maya K."""
+    teacher = make_teacher(django_user_model, "rivera")
+    classroom = do_create_classroom(teacher, "Sunflowers")
+    return teacher, classroom, do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,10 +4,9 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, sign_in
-from gallery.actions import do_add_kids, do_create_classroom
 from gallery.models import AwardedBadge, Badge
 
-from .conftest import make_teacher
+from .conftest import one_kid_class
 
 pytestmark = [*BROWSER_TEST_MARKS]
 
@@ -30,9 +29,7 @@ return [...document.querySelectorAll(selector)].filter((el) => {
 
 
 def a_kid_with_two_new_badges(django_user_model):
-    teacher = make_teacher(django_user_model, "rivera")
-    classroom = do_create_classroom(teacher, "Sunflowers")
-    kid = do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
+    teacher, classroom, kid = one_kid_class(django_user_model)
     for badge in Badge.objects.order_by("pk")[:2]:
         AwardedBadge.objects.create(kid=kid, badge=badge)
     return kid

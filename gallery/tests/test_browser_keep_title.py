@@ -3,10 +3,9 @@ tap, kept with the picture, and a form that fits a phone and a tablet without si
 import pytest
 
 from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, line, sign_in
-from gallery.actions import do_add_kids, do_create_classroom
 from gallery.models import Artwork
 
-from .conftest import make_teacher
+from .conftest import one_kid_class
 
 pytestmark = [*BROWSER_TEST_MARKS]
 
@@ -38,9 +37,7 @@ def test_a_title_button_fills_the_title_and_keeping_saves_it_without_sideways_sc
     settings.MEDIA_ROOT = server_log.parent / "media"  # where the Daphne process keeps files
     screen(size)
     page = Page(browser, server_log)
-    teacher = make_teacher(django_user_model, "rivera")
-    classroom = do_create_classroom(teacher, "Sunflowers")
-    kid = do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
+    teacher, classroom, kid = one_kid_class(django_user_model)
     sign_in(browser, base_url, kid.user)
 
     page.open_new_drawing(base_url)

@@ -4,14 +4,12 @@ from selenium.webdriver.common.by import By
 from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, line, sign_in
 from gallery.actions import (
     do_add_artwork,
-    do_add_kids,
-    do_create_classroom,
     do_review_artwork,
 )
 from gallery.models import Artwork
 from gallery.pins import hash_pin
 
-from .conftest import KID_PIN, STROKES, make_teacher, tiny_png
+from .conftest import KID_PIN, STROKES, one_kid_class, tiny_png
 
 pytestmark = [*BROWSER_TEST_MARKS]
 
@@ -25,9 +23,7 @@ def way_home_on_screen(browser, page) -> bool:
 
 
 def a_kid_with_a_returned_picture(django_user_model):
-    teacher = make_teacher(django_user_model, "rivera")
-    classroom = do_create_classroom(teacher, "Sunflowers")
-    kid = do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
+    teacher, classroom, kid = one_kid_class(django_user_model)
     art = do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
                          category="panda")
     do_review_artwork(art, teacher.user, "return", "Add some wheels!")
@@ -69,9 +65,7 @@ def test_drawing_before_joining_is_kept_in_my_drawings_and_keeping_twice_updates
     settings.MEDIA_ROOT = server_log.parent / "media"  # where the Daphne process keeps files
     screen(TABLET)
     page = Page(browser, server_log)
-    teacher = make_teacher(django_user_model, "rivera")
-    classroom = do_create_classroom(teacher, "Sunflowers")
-    kid = do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
+    teacher, classroom, kid = one_kid_class(django_user_model)
     kid.pin_hash = hash_pin(KID_PIN)
     kid.save()
     browser.delete_all_cookies()

@@ -3,9 +3,9 @@ keeps the bar in one row on a phone, and switches the pages to Korean and back."
 from selenium.webdriver.common.by import By
 
 from drawapp.tests.browser import BROWSER_TEST_MARKS, PHONE, TABLET, Page, sign_in
-from gallery.actions import do_add_artwork, do_add_kids, do_create_classroom
+from gallery.actions import do_add_artwork
 
-from .conftest import STROKES, make_teacher, tiny_png
+from .conftest import STROKES, one_kid_class, tiny_png
 
 pytestmark = [*BROWSER_TEST_MARKS]
 
@@ -46,18 +46,12 @@ def loaded(browser, page) -> None:
         "the service worker to take the page")
 
 
-def a_kid(django_user_model):
-    teacher = make_teacher(django_user_model, "rivera")
-    classroom = do_create_classroom(teacher, "Sunflowers")
-    return teacher, classroom, do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
-
-
 def test_the_join_and_pin_pages_offer_the_language_button_in_one_row(
     studio_url, browser, screen, django_user_model
 ):
     base_url, server_log = studio_url
     page = Page(browser, server_log)
-    _, classroom, kid = a_kid(django_user_model)
+    _, classroom, kid = one_kid_class(django_user_model)
     for size in (PHONE, TABLET):
         screen(size)
         for path in ("/join/", f"/join/{classroom.join_code}/{kid.pk}/"):
@@ -73,7 +67,7 @@ def test_a_kid_switches_to_korean_and_back_and_the_bar_stays_one_row_on_a_phone(
     base_url, server_log = studio_url
     screen(PHONE)
     page = Page(browser, server_log)
-    _, _, kid = a_kid(django_user_model)
+    _, _, kid = one_kid_class(django_user_model)
     sign_in(browser, base_url, kid.user)
     browser.get(base_url + "/gallery/mine/")
     loaded(browser, page)
@@ -97,7 +91,7 @@ def test_a_teachers_bar_keeps_one_row_on_a_phone_in_korean(
     base_url, server_log = studio_url
     screen(PHONE)
     page = Page(browser, server_log)
-    teacher, classroom, _ = a_kid(django_user_model)
+    teacher, classroom, _ = one_kid_class(django_user_model)
     sign_in(browser, base_url, teacher.user)
     browser.add_cookie({"name": "django_language", "value": "ko", "path": "/"})
     browser.get(base_url + f"/teacher/classes/{classroom.pk}/")
@@ -111,7 +105,7 @@ def test_a_badge_pops_up_in_korean_on_a_korean_page(
     base_url, server_log = studio_url
     screen(TABLET)
     page = Page(browser, server_log)
-    _, _, kid = a_kid(django_user_model)
+    _, _, kid = one_kid_class(django_user_model)
     do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(mode="L"), picture_png=tiny_png(),
                    category="panda")  # earns "First picture"
     sign_in(browser, base_url, kid.user)

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from drawapp.models import Drawing
 from drawapp.tests.browser import Page, browser_test, line
-from gallery.actions import do_add_kids, do_create_challenge, do_create_classroom
+from gallery.actions import do_create_challenge
 from gallery.forms import CHALLENGE_DAYS
 from gallery.models import ChallengeEntry
 
-from .conftest import make_teacher
+from .conftest import one_kid_class
 from .test_browser_kid_pages import sign_in
 
 
@@ -51,9 +51,7 @@ def test_after_keeping_the_challenge_is_entered_with_one_tap(
 ):
     base_url, server_log = studio_url
     settings.MEDIA_ROOT = server_log.parent / "media"  # where the Daphne process keeps files
-    teacher = make_teacher(django_user_model, "rivera")
-    classroom = do_create_classroom(teacher, "Sunflowers")
-    kid = do_add_kids(classroom, teacher.user, [("Maya", "K")])[0].kid
+    teacher, classroom, kid = one_kid_class(django_user_model)
     challenge = car_challenge(teacher, classroom, category="panda")
     page = Page(browser, server_log)
     sign_in(browser, base_url, kid.user)

@@ -85,18 +85,25 @@ def test_winner_is_offered_only_on_approved_entries_with_the_reason_otherwise(ca
     assert reverse("gallery:challenge-winner", args=[challenge.pk, entry.pk]) not in page
 
 
-@browser_test
-def test_teacher_approves_in_the_queue_and_the_page_stays_where_it_is(
-    studio_url, browser, django_user_model, settings
-):
+def teacher_at_the_queue(studio_url, browser, django_user_model, settings, waiting: int):
+    """The teacher signed in on the class's review queue with `waiting` pictures to review:
+    (page, the waiting artworks, oldest first)."""
     base_url, server_log = studio_url
     settings.MEDIA_ROOT = server_log.parent / "media"
     teacher, classroom, kid = school(django_user_model)
     arts = [do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
-                           category="panda") for _ in range(6)]
+                           category="panda") for _ in range(waiting)]
     page = Page(browser, server_log)
     teacher_signs_in(browser, page, base_url)
     browser.get(f"{base_url}/teacher/classes/{classroom.pk}/queue/")
+    return page, arts
+
+
+@browser_test
+def test_teacher_approves_in_the_queue_and_the_page_stays_where_it_is(
+    studio_url, browser, django_user_model, settings
+):
+    page, arts = teacher_at_the_queue(studio_url, browser, django_user_model, settings, 6)
 
     last = arts[0]  # the oldest waits at the bottom
     button = page.find(f"approve-{last.pk}")
@@ -116,14 +123,7 @@ def test_teacher_approves_in_the_queue_and_the_page_stays_where_it_is(
 def test_approve_all_moves_the_cards_to_the_class_gallery_and_the_page_stays(
     studio_url, browser, django_user_model, settings
 ):
-    base_url, server_log = studio_url
-    settings.MEDIA_ROOT = server_log.parent / "media"
-    teacher, classroom, kid = school(django_user_model)
-    arts = [do_add_artwork(kid, strokes=STROKES, sketch_png=tiny_png(), picture_png=tiny_png(),
-                           category="panda") for _ in range(4)]
-    page = Page(browser, server_log)
-    teacher_signs_in(browser, page, base_url)
-    browser.get(f"{base_url}/teacher/classes/{classroom.pk}/queue/")
+    page, arts = teacher_at_the_queue(studio_url, browser, django_user_model, settings, 4)
 
     button = page.find("approve-all")
     browser.execute_script("window.scrollTo(0, 60); window.notReloaded = true")
