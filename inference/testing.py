@@ -36,17 +36,19 @@ def synthetic_pair(size: int = TRAINING_SIZE) -> tuple[torch.Tensor, torch.Tenso
 
 
 def make_trained_model(models_dir: Path, category: str, version: str = "test-1",
-                       steps: int = 30) -> Path:
-    """Fit a tiny ResnetGenerator to the synthetic pair for `steps` Adam steps, save it and
-    make it the category's active version; returns the weights path. steps=0 saves an
-    untrained model, which is never served. Deterministic; leaves the global RNG alone.
+                       steps: int = 30, arguments: dict | None = None) -> Path:
+    """Fit a ResnetGenerator (tiny unless `arguments` says otherwise) to the synthetic pair for
+    `steps` Adam steps, save it and make it the category's active version; returns the weights
+    path. steps=0 saves an untrained model, which is never served. Deterministic; leaves the
+    global RNG alone.
     """
+    arguments = dict(TINY_ARGUMENTS if arguments is None else arguments)
     if not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     sketch, picture = synthetic_pair()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
-        generator = init_weights(ResnetGenerator(**TINY_ARGUMENTS))
+        generator = init_weights(ResnetGenerator(**arguments))
     optimizer = torch.optim.Adam(generator.parameters(), lr=LEARNING_RATE, betas=(0.5, 0.999))
     loss = torch.tensor(float("nan"))
     # A net this small gains nothing from a second thread, and when other processes keep the
@@ -59,7 +61,7 @@ def make_trained_model(models_dir: Path, category: str, version: str = "test-1",
             optimizer.step()
     card = {
         "architecture": "resnet",
-        "arguments": TINY_ARGUMENTS,
+        "arguments": arguments,
         "dataset": {"name": "synthetic-ring", "pairs": 1, "image_size": TRAINING_SIZE},
         "edge_method": "synthetic",
         "training": {"steps": steps, "command": "inference.testing.make_trained_model",

@@ -4,8 +4,10 @@ import math
 
 import pytest
 
-from bench.classroom import ClientLog, classroom, parse_arguments, summarize
+from bench.classroom import ClientLog, classroom, parse_arguments, seed_models, summarize
 from drawapp.processes import child_environment, daphne_server, database_url_of_this_connection
+from inference.networks import GENERATOR_PRESETS, build_generator, count_parameters
+from inference.registry import Registry
 
 
 def test_summary_of_known_logs():
@@ -51,6 +53,16 @@ def test_a_newer_picture_counts_for_the_strokes_it_includes():
 def test_bad_arguments_are_refused(argv):
     with pytest.raises(SystemExit):
         parse_arguments(argv)
+
+
+def test_the_seed_parts_serve_a_trained_seed_generator_for_panda(tmp_path):
+    models = seed_models(tmp_path)
+    loaded = Registry(models, "cpu").load("panda")
+    assert loaded.card["training"]["steps"] > 0  # served like any trained model
+    architecture, arguments = GENERATOR_PRESETS["resnet9"]
+    assert count_parameters(loaded.module) == count_parameters(
+        build_generator(architecture, **arguments)) == 11_371_907
+    assert seed_models(tmp_path) == models  # made once per run, shared by both seed parts
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,13 @@ import pytest
 import torch
 from torch import nn
 
-from inference.narrow_conv import SpaceToDepthConv2d, is_narrow, serve_narrow_convs_space_to_depth
+from inference.narrow_conv import (
+    SpaceToDepthConv2d,
+    depth_to_space,
+    is_narrow,
+    serve_narrow_convs_space_to_depth,
+    space_to_depth,
+)
 from inference.networks import build_generator
 from inference.registry import as_served_input, prepare_for_inference
 
@@ -23,6 +29,17 @@ def test_space_to_depth_conv_equals_the_plain_conv(kernel, in_channels, out_chan
     assert type(served) is SpaceToDepthConv2d
     with torch.inference_mode():
         assert torch.allclose(served(batch), plain(batch), atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("memory_format", [torch.contiguous_format, torch.channels_last])
+def test_blocks_hold_each_pixel_once_and_join_back(memory_format):
+    picture = torch.arange(2 * 3 * 4 * 6.0).view(2, 3, 4, 6).contiguous(memory_format=memory_format)
+    blocks = space_to_depth(picture, 2)
+    assert blocks.shape == (2, 12, 2, 3)
+    assert blocks.is_contiguous(memory_format=torch.channels_last)
+    # Block (1, 2) of picture 1: pixel (row 1, column 0) of channel 2 is block channel 1*2*3 + 2.
+    assert blocks[1, 2 * 3 + 2, 1, 2] == picture[1, 2, 3, 4]
+    assert torch.equal(depth_to_space(blocks, 2), picture)
 
 
 def test_only_narrow_plain_convs_are_rewritten():
