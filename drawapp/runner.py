@@ -8,10 +8,11 @@ up pictures and jobs of one kind run one at a time, in order.
 """
 import asyncio
 import logging
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections, reset_queries
 
@@ -23,6 +24,8 @@ LOOP_HANDOFF_TIMEOUT_S = 10
 
 _executors: dict[str, ThreadPoolExecutor] = {}
 _job = threading.local()  # the event loop that queued the job running on this thread
+_own_loop: tuple[int, asyncio.AbstractEventLoop] | None = None  # (pid, loop) of a worker
+_own_loop_lock = threading.Lock()
 _pending = 0  # jobs submitted in this process and not yet finished
 _idle = threading.Condition()
 
@@ -88,18 +91,30 @@ def _run_here(task, args: tuple, loop: asyncio.AbstractEventLoop | None) -> None
 
 def run_coroutine(coroutine_function, *args) -> None:
     """Run an async function from synchronous code: on the event loop that queued this job
-    when there is one (the embedded default's in-memory channel layer lives there), else on a
-    loop of its own (a Celery worker). A job whose loop has stopped drops the call."""
+    when there is one (the embedded default's in-memory channel layer lives there), else on
+    this process's own loop (a Celery worker). A job whose loop has stopped drops the call."""
     loop = getattr(_job, "loop", None)
     if loop is None:
-        async_to_sync(coroutine_function)(*args)
-        return
-    if loop.is_closed() or not loop.is_running():
+        loop = worker_loop()
+    elif loop.is_closed() or not loop.is_running():
         log.info("the event loop that queued this job has stopped; %s is dropped",
                  coroutine_function.__qualname__)
         return
     asyncio.run_coroutine_threadsafe(coroutine_function(*args), loop).result(
         timeout=LOOP_HANDOFF_TIMEOUT_S)
+
+
+def worker_loop() -> asyncio.AbstractEventLoop:
+    """This process's own event loop, running on a thread of its own from the first call on.
+    One loop for the process's life keeps the Redis channel layer's connections (pooled per
+    loop) open between pictures: async_to_sync made a loop, and so a connection, per call."""
+    global _own_loop
+    with _own_loop_lock:
+        if _own_loop is None or _own_loop[0] != os.getpid():  # a forked child starts its own
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="worker-loop", daemon=True).start()
+            _own_loop = (os.getpid(), loop)
+        return _own_loop[1]
 
 
 def wait_until_idle(timeout: float = 120) -> None:

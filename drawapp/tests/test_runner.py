@@ -1,4 +1,5 @@
 """The background runner: Celery queues with a broker, one thread per kind of work without."""
+import asyncio
 import threading
 
 import pytest
@@ -78,3 +79,19 @@ def test_a_job_queued_while_the_process_shuts_down_is_dropped_quietly(settings, 
     runner.run_task(task, (), "gen.panda")
     runner.wait_until_idle(timeout=1)
     assert task.ran == []
+
+
+def test_a_worker_runs_its_coroutines_on_one_loop_it_keeps():
+    # A Celery worker has no loop that queued its job: every announcement goes to one loop of
+    # the process's own, so the Redis channel layer's pooled connection is kept between them.
+    loops = []
+
+    async def note(tag):
+        loops.append((tag, asyncio.get_running_loop()))
+
+    runner.run_coroutine(note, "first")
+    runner.run_coroutine(note, "second")
+
+    assert [tag for tag, _ in loops] == ["first", "second"]
+    assert loops[0][1] is loops[1][1] is runner.worker_loop()
+    assert loops[0][1].is_running()
