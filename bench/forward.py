@@ -19,7 +19,7 @@ MATMUL_SHAPES = ((2048, 2048, 2048), (4096, 2304, 256))
 SEED_CONV = (256, 64)  # channels, output side
 MATMUL_RUNS = 5
 WARM_UP_RUNS = 2
-TIMED_RUNS = 7
+TIMED_RUNS = 15
 PRESETS = ("resnet9", "medium", "small", "unet256")
 TARGET_RATIOS = {"resnet9": 1.1, "small": 1.3}  # forward time / roofline, at most
 
