@@ -19,6 +19,7 @@ from inference.narrow_conv import serve_narrow_convs_space_to_depth
 from inference.networks import build_generator
 from inference.precision import serving_dtype
 from inference.rasterize import HINTED_CHANNELS, SKETCH_CHANNELS, model_input
+from inference.sign_bit_relu import serve_relus_by_sign_bit
 
 logger = logging.getLogger(__name__)
 
@@ -203,11 +204,13 @@ def _load_module(path: Path, card: dict, device: torch.device) -> nn.Module:
 def prepare_for_inference(module: nn.Module, device: torch.device) -> nn.Module:
     """The module as served on `device`: eval mode, no gradients, serving dtype and memory
     format (inputs must match: see as_served_input); on the CPU, narrow convs run as
-    space-to-depth convs (see inference.narrow_conv)."""
+    space-to-depth convs (see inference.narrow_conv) and ReLUs in bf16 by the sign bit (see
+    inference.sign_bit_relu)."""
     module.requires_grad_(False).eval()
     module = module.to(device, serving_dtype(device), memory_format=SERVING_MEMORY_FORMAT)
     if device.type == "cpu":
         serve_narrow_convs_space_to_depth(module)
+        serve_relus_by_sign_bit(module)
     return module
 
 
