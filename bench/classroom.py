@@ -315,7 +315,8 @@ def seed_models(tmp: Path) -> Path:
     models = tmp / "seed-models"
     if not models.exists():
         architecture, arguments = GENERATOR_PRESETS[SEED_GENERATOR]
-        assert architecture == "resnet"
+        if architecture != "resnet":
+            raise ValueError(f"make_trained_model trains ResNet generators, not {SEED_GENERATOR}")
         make_trained_model(models, "panda", version="seed-bench", steps=SEED_TRAINING_STEPS,
                            arguments=arguments)
     return models
