@@ -296,15 +296,21 @@ def run(argv: list[str] | None = None) -> dict:
         for one, two, where in (("celery1", "celery2", "shipped models, cores shared out"),
                                 ("seed1", "seed2", f"{SEED_GENERATOR}, one thread each")):
             if {one, two} <= results.keys():
-                ratio = results[two]["pictures_per_s"] / results[one]["pictures_per_s"]
-                # Saturated: it skipped revisions a newer stroke replaced before their turn.
-                saturated = results[one]["pictures"] < 0.9 * results[one]["acks"]
-                verdict = ("met" if ratio >= TWO_WORKER_SPEED_UP else "MISSED") if saturated \
-                    else "one worker keeps up with this class: nothing to share"
+                ratio, verdict = scale_out(results[one], results[two])
                 print(f"  two workers / one worker pictures per second ({where}): {ratio:.2f}x "
                       f"(target >= {TWO_WORKER_SPEED_UP}x where one worker is saturated: "
                       f"{verdict})", flush=True)
     return results
+
+
+def scale_out(one: dict, two: dict) -> tuple[float, str]:
+    """Two workers' pictures per second over one's at the same load, and the verdict against
+    the target: judged only where one worker was saturated, that is, skipped more than a tenth
+    of the revisions (a newer stroke replaced them before their turn)."""
+    ratio = two["pictures_per_s"] / one["pictures_per_s"]
+    if one["pictures"] >= 0.9 * one["acks"]:
+        return ratio, "one worker keeps up with this class: nothing to share"
+    return ratio, "met" if ratio >= TWO_WORKER_SPEED_UP else "MISSED"
 
 
 def seed_models(tmp: Path) -> Path:

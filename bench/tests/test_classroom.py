@@ -4,7 +4,14 @@ import math
 
 import pytest
 
-from bench.classroom import ClientLog, classroom, parse_arguments, seed_models, summarize
+from bench.classroom import (
+    ClientLog,
+    classroom,
+    parse_arguments,
+    scale_out,
+    seed_models,
+    summarize,
+)
 from drawapp.processes import child_environment, daphne_server, database_url_of_this_connection
 from inference.networks import GENERATOR_PRESETS, build_generator, count_parameters
 from inference.registry import Registry
@@ -53,6 +60,15 @@ def test_a_newer_picture_counts_for_the_strokes_it_includes():
 def test_bad_arguments_are_refused(argv):
     with pytest.raises(SystemExit):
         parse_arguments(argv)
+
+
+def test_scale_out_is_judged_only_where_one_worker_was_saturated():
+    keeping_up = {"pictures": 600, "acks": 600, "pictures_per_s": 10.0}
+    saturated = {"pictures": 240, "acks": 600, "pictures_per_s": 3.6}
+    assert scale_out(keeping_up, {"pictures_per_s": 10.0}) == (
+        1.0, "one worker keeps up with this class: nothing to share")
+    assert scale_out(saturated, {"pictures_per_s": 6.66}) == (pytest.approx(1.85), "met")
+    assert scale_out(saturated, {"pictures_per_s": 5.4}) == (pytest.approx(1.5), "MISSED")
 
 
 def test_the_seed_parts_serve_a_trained_seed_generator_for_panda(tmp_path):
