@@ -4,13 +4,19 @@ children one device's worker serves at a picture p95 <= 300 ms, simulated from t
 times and the per-picture CPU work measured beside them. `python -m bench.batched`."""
 import heapq
 import random
-import time
 
 import numpy as np
 import torch
 from torch import nn
 
-from bench.forward import conv_flops, dtype_name
+from bench.forward import (
+    SEED_CONV,
+    best_seconds,
+    conv_flops,
+    conv_rate,
+    dtype_name,
+    matmul_rate,
+)
 from bench.latency import percentile
 from inference.networks import GENERATOR_PRESETS, build_generator
 from inference.png import encode_png
@@ -30,39 +36,18 @@ P95_TARGET_S = 0.300
 STROKES_PER_DRAWING = 20  # a drawing some way along, for the CPU work of one picture
 
 
-def synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
-def best_seconds(run, device: torch.device, runs: int = RUNS) -> float:
-    """The best wall time of run() over `runs` after warm-up, waiting for the device."""
-    best = float("inf")
-    with torch.inference_mode():
-        for turn in range(WARM_UP_RUNS + runs):
-            synchronize(device)
-            started = time.perf_counter()
-            run()
-            synchronize(device)
-            if turn >= WARM_UP_RUNS:
-                best = min(best, time.perf_counter() - started)
-    return best
-
-
 def roofline_rate(device: torch.device, dtype: torch.dtype) -> tuple[float, str]:
     """The best FLOP/s of the device's GEMM kernels in dtype: torch.mm on a large square, and
     the seed's 3x3 256-channel conv at 64 x 64 (channels_last, batch 16); with its name."""
-    side = MATMUL_SIDE[device.type]
-    left = torch.randn(side, side, device=device, dtype=dtype)
-    right = torch.randn(side, side, device=device, dtype=dtype)
-    rates = {f"torch.mm {side}^3": 2 * side ** 3 / best_seconds(lambda: torch.mm(left, right),
-                                                                  device)}
-    batch = 16 if device.type == "cuda" else 1
-    conv = nn.Conv2d(256, 256, 3).eval().to(device, dtype, memory_format=torch.channels_last)
-    features = torch.randn(batch, 256, 66, 66, device=device, dtype=dtype).contiguous(
-        memory_format=torch.channels_last)
-    rates[f"conv3x3 256->256 at 64x64 x{batch}"] = \
-        2 * batch * 64 * 64 * 256 * 256 * 9 / best_seconds(lambda: conv(features), device)
+    side, (channels, out) = MATMUL_SIDE[device.type], SEED_CONV
+    pictures = 16 if device.type == "cuda" else 1
+    rates = {
+        f"torch.mm {side}^3": matmul_rate(side, side, side, runs=RUNS, dtype=dtype,
+                                          device=device, warm_up=WARM_UP_RUNS),
+        f"conv3x3 {channels}->{channels} at {out}x{out} x{pictures}": conv_rate(
+            torch.channels_last, channels, out, runs=RUNS, dtype=dtype, device=device,
+            warm_up=WARM_UP_RUNS, pictures=pictures),
+    }
     name = max(rates, key=rates.get)
     return rates[name], name
 
@@ -72,7 +57,8 @@ def batch_seconds(module: nn.Module, device: torch.device, sizes) -> dict[int, f
     times = {}
     for size in sizes:
         batch = as_served_input(torch.rand(size, 1, PICTURE_SIZE, PICTURE_SIZE), device)
-        times[size] = best_seconds(lambda batch=batch: module(batch), device)
+        times[size] = best_seconds(lambda batch=batch: module(batch), RUNS, WARM_UP_RUNS,
+                                   device=device)
     return times
 
 
@@ -85,13 +71,12 @@ def picture_cpu_seconds(runs: int = RUNS) -> float:
                 "tool": "pen"} for _ in range(STROKES_PER_DRAWING)]
     picture = np.random.default_rng(0).integers(0, 256, (PICTURE_SIZE, PICTURE_SIZE, 3),
                                                 dtype=np.uint8)
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
+
+    def one_picture():
         rasterize(strokes)
         encode_png(picture)
-        best = min(best, time.perf_counter() - started)
-    return best
+
+    return best_seconds(one_picture, runs, warm_up=0)
 
 
 def service_seconds(size: int, times: dict[int, float], cpu_seconds: float) -> float:

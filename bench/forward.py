@@ -28,37 +28,54 @@ PRESETS = ("resnet9", "medium", "small", "unet256")
 TARGET_RATIOS = {"resnet9": 1.1, "small": 1.3}  # forward time / roofline, at most
 
 
-def matmul_rate(m: int, k: int, n: int, runs: int = MATMUL_RUNS,
-                clock=time.perf_counter, dtype: torch.dtype = torch.float32) -> float:
-    """Best torch.mm rate on the CPU in FLOP/s for an (m x k) @ (k x n) product in dtype."""
-    left, right = torch.randn(m, k, dtype=dtype), torch.randn(k, n, dtype=dtype)
+CPU = torch.device("cpu")
+
+
+def synchronize(device: torch.device) -> None:
+    """Wait for the device's queued work (a CUDA kernel returns before it has run)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def best_seconds(run, runs: int, warm_up: int, clock=time.perf_counter,
+                 device: torch.device = CPU) -> float:
+    """The best time by `clock` of run() over `runs` calls after `warm_up` untimed ones,
+    waiting for the device around each."""
+    best = float("inf")
     with torch.inference_mode():
-        torch.mm(left, right)  # warm-up: thread pool, BLAS buffers
-        best = float("inf")
-        for _ in range(runs):
+        for turn in range(warm_up + runs):
+            synchronize(device)
             started = clock()
-            torch.mm(left, right)
-            best = min(best, clock() - started)
-    return 2 * m * k * n / best
+            run()
+            synchronize(device)
+            if turn >= warm_up:
+                best = min(best, clock() - started)
+    return best
+
+
+def matmul_rate(m: int, k: int, n: int, runs: int = MATMUL_RUNS,
+                clock=time.perf_counter, dtype: torch.dtype = torch.float32,
+                device: torch.device = CPU, warm_up: int = 1) -> float:
+    """Best torch.mm rate on the device in FLOP/s for an (m x k) @ (k x n) product in dtype
+    (the warm-up starts the thread pool and BLAS buffers)."""
+    left = torch.randn(m, k, dtype=dtype, device=device)
+    right = torch.randn(k, n, dtype=dtype, device=device)
+    return 2 * m * k * n / best_seconds(lambda: torch.mm(left, right), runs, warm_up, clock,
+                                        device)
 
 
 def conv_rate(memory_format: torch.memory_format, channels: int = SEED_CONV[0],
               side: int = SEED_CONV[1], runs: int = MATMUL_RUNS,
-              clock=time.perf_counter, dtype: torch.dtype = torch.float32) -> float:
-    """Best rate of one 3x3 channels -> channels conv at side x side output, in FLOP/s, with
-    weights and input in memory_format and dtype."""
-    layer = nn.Conv2d(channels, channels, kernel_size=3).eval().to(dtype=dtype,
-                                                                   memory_format=memory_format)
-    batch = torch.randn(1, channels, side + 2, side + 2, dtype=dtype).contiguous(
-        memory_format=memory_format)
-    with torch.inference_mode():
-        layer(batch)
-        best = float("inf")
-        for _ in range(runs):
-            started = clock()
-            layer(batch)
-            best = min(best, clock() - started)
-    return 2 * side * side * channels * channels * 9 / best
+              clock=time.perf_counter, dtype: torch.dtype = torch.float32,
+              device: torch.device = CPU, warm_up: int = 1, pictures: int = 1) -> float:
+    """Best rate of one 3x3 channels -> channels conv at side x side output on a batch of
+    `pictures`, in FLOP/s, with weights and input in memory_format and dtype."""
+    layer = nn.Conv2d(channels, channels, kernel_size=3).eval().to(
+        device=device, dtype=dtype, memory_format=memory_format)
+    batch = torch.randn(pictures, channels, side + 2, side + 2, dtype=dtype,
+                        device=device).contiguous(memory_format=memory_format)
+    seconds = best_seconds(lambda: layer(batch), runs, warm_up, clock, device)
+    return 2 * pictures * side * side * channels * channels * 9 / seconds
 
 
 def conv_flops(module: nn.Module, batch: torch.Tensor) -> int:
@@ -88,14 +105,7 @@ def conv_flops(module: nn.Module, batch: torch.Tensor) -> int:
 def forward_seconds(module: nn.Module, batch: torch.Tensor, clock=time.perf_counter) -> float:
     """Best time of one forward pass after warm-up, by `clock`: the statistic the roofline's
     rates use too, and one that other jobs on the machine can only make worse."""
-    times = []
-    with torch.inference_mode():
-        for run in range(WARM_UP_RUNS + TIMED_RUNS):
-            started = clock()
-            module(batch)
-            if run >= WARM_UP_RUNS:
-                times.append(clock() - started)
-    return min(times)
+    return best_seconds(lambda: module(batch), TIMED_RUNS, WARM_UP_RUNS, clock)
 
 
 def best_rate(clock=time.perf_counter, dtype: torch.dtype = torch.float32) -> dict[str, float]:
