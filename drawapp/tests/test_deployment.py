@@ -55,6 +55,18 @@ def test_gpu_worker_serves_every_category_queue_one_task_at_a_time():
     assert settings.CELERY_TASK_ACKS_LATE is True
 
 
+def test_cpu_worker_makes_a_picture_per_pool_thread_each_on_one_torch_thread():
+    worker = SERVICES["cpu-worker"]
+    command = worker["command"]
+    assert worker["profiles"] == ["cpu"]  # started only where asked for, instead of GPUs
+    assert option(command, "--pool") == "threads"
+    assert option(command, "--concurrency") == "${CPU_WORKER_THREADS:-2}"
+    assert option(command, "--prefetch-multiplier") == "1"
+    assert option(command, "-Q") == option(SERVICES["gpu-worker"]["command"], "-Q")
+    assert worker["environment"]["OMP_NUM_THREADS"] == "1"
+    assert worker["environment"]["INFERENCE_DEVICE"] == "cpu"
+
+
 def test_gpu_workers_scale_out_and_a_lost_job_comes_back_within_a_minute():
     from drawapp.pictures.line import LEASE_S
 

@@ -112,6 +112,25 @@ def test_two_workers_share_the_drawings_and_each_page_sees_its_pictures_in_order
     assert all(count > 0 for count in served), served
 
 
+def test_a_cpu_worker_pictures_on_a_pool_of_threads_and_each_page_sees_them_in_order(
+        services, tmp_path):
+    """A CPU worker makes a picture per core (a pool of threads, one torch thread each): jobs
+    side by side in one process still give each drawing to one job at a time."""
+    sessions = [new_session_key() for _ in range(3)]
+    drawings = [Drawing.objects.create(owner_session=key) for key in sessions]
+    log = tmp_path / "worker.log"
+    with (
+        celery_worker({**services, "OMP_NUM_THREADS": "1"}, [queue_for("panda")], log,
+                      pool_threads=2),
+        daphne_server(services, tmp_path / "daphne.log") as base_url,
+    ):
+        seen = asyncio.run(draw_side_by_side(base_url, drawings, sessions))
+    for revisions in seen:
+        assert revisions == sorted(revisions) and revisions[-1] == STROKES_EACH
+    assert "concurrency: 2 (thread)" in log.read_text()
+    assert log.read_text().count("succeeded") > 0
+
+
 def picture_line_of(environment):
     from drawapp.pictures.line import RedisLine
 
